@@ -1,0 +1,120 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CloudSlicer.Core.Jobs;
+
+/// <summary>
+/// The Slicebot settings a <c>/jobs/create</c> may carry in <c>args</c>. Unknown keys are reported back
+/// (<c>illegal_slicer_args</c>) and dropped; values the slicer could not use are rejected here, at create
+/// time, rather than failing an attempt an hour later.
+/// </summary>
+public sealed record SlicerArgs
+{
+    public static readonly FrozenSet<string> AcceptedKeys = new[]
+    {
+        "autoexpire", "auto_replace", "breaks", "bug", "description", "desc", "external_id", "fade",
+        "force_aspect_ratio", "libraries", "max_slices", "meta", "meta_int", "mix_atracks", "poster",
+        "poster_file", "poster_size", "skip_drm", "thumbnails", "timedmeta", "trim", "start_url", "done_url",
+        "fail_url", "notify_retries", "notify_retry_wait", "slicer_args",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> IntegerKeys = new[]
+    {
+        "autoexpire", "max_slices", "notify_retries", "notify_retry_wait",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    public Trim? Trim { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The settings as they are stored and echoed: known keys only, <c>description</c> folded into <c>desc</c>.</summary>
+    public JsonObject Normalized { get; init; } = [];
+
+    /// <summary>Reads <paramref name="args"/>; on a value that cannot be used returns false with a message for the client.</summary>
+    public static bool TryParse(JsonObject? args, out SlicerArgs result, out IReadOnlyList<string> illegal, out string error)
+    {
+        result = new SlicerArgs();
+        error = "";
+        var unknown = new List<string>();
+        illegal = unknown;
+        var normalized = new JsonObject();
+        Trim? trim = null;
+        string? description = null;
+
+        foreach (var (key, value) in args ?? [])
+        {
+            if (!AcceptedKeys.Contains(key))
+            {
+                unknown.Add(key);
+                continue;
+            }
+
+            switch (key)
+            {
+                case "trim":
+                    if (!TryScalarText(value, out var text) || !Jobs.Trim.TryParse(text, out var parsed, out error))
+                    {
+                        error = error.Length > 0 ? error : "trim must be a string \"StartMs[,DurationMs]\" or a number of milliseconds";
+                        return false;
+                    }
+
+                    trim = parsed;
+                    normalized["trim"] = text;
+                    continue;
+                case "description" or "desc":
+                    if (!TryScalarText(value, out var desc))
+                    {
+                        error = $"{key} must be a string";
+                        return false;
+                    }
+
+                    description = desc;
+                    normalized["desc"] = desc;
+                    continue;
+                default:
+                    if (IntegerKeys.Contains(key) && !(TryScalarText(value, out var n) && long.TryParse(n, out _)))
+                    {
+                        error = $"{key} must be a whole number, not {value?.ToJsonString() ?? "null"}";
+                        return false;
+                    }
+
+                    normalized[key] = value?.DeepClone();
+                    continue;
+            }
+        }
+
+        result = new SlicerArgs { Trim = trim, Description = description, Normalized = normalized };
+        return true;
+    }
+
+    /// <summary>Reads stored args back (they were validated at create time).</summary>
+    public static SlicerArgs FromStored(string json)
+    {
+        var args = JsonNode.Parse(json) as JsonObject;
+        return TryParse(args, out var result, out _, out var error)
+            ? result
+            : throw new FormatException($"stored args are invalid: {error}");
+    }
+
+    private static bool TryScalarText(JsonNode? value, out string text)
+    {
+        text = "";
+        if (value is not JsonValue scalar)
+        {
+            return false;
+        }
+
+        switch (scalar.GetValueKind())
+        {
+            case JsonValueKind.String:
+                text = scalar.GetValue<string>();
+                return true;
+            case JsonValueKind.Number:
+                text = scalar.ToJsonString();
+                return true;
+            default:
+                return false;
+        }
+    }
+}

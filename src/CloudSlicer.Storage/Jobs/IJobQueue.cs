@@ -1,0 +1,40 @@
+using CloudSlicer.Core.Jobs;
+
+namespace CloudSlicer.Storage.Jobs;
+
+/// <summary>
+/// The durable job queue. Every state change is one conditional statement in the store; writes from a
+/// slicer carry its <see cref="Lease"/> so a slicer whose lease expired cannot touch the job again.
+/// Owner-facing verbs take the caller's owner id: another owner's job is simply not found.
+/// </summary>
+public interface IJobQueue
+{
+    Task<Job> EnqueueAsync(NewJob job, CancellationToken cancellationToken);
+
+    /// <summary>Claims the next waiting job (oldest first, fair across owners), or null when none waits.</summary>
+    Task<ClaimedJob?> TryClaimAsync(string slicer, CancellationToken cancellationToken);
+
+    /// <summary>Renews the lease and records progress; says whether the job was cancelled or the lease lost.</summary>
+    Task<LeaseStatus> HeartbeatAsync(Lease lease, JobProgress progress, CancellationToken cancellationToken);
+
+    /// <summary>Marks the job done with its output; false when the lease no longer holds (fenced).</summary>
+    Task<bool> CompleteAsync(Lease lease, JobOutput output, CancellationToken cancellationToken);
+
+    /// <summary>Records a failed attempt: back to waiting, or error when attempts are spent. Null when fenced.</summary>
+    Task<JobState?> FailAsync(Lease lease, string error, CancellationToken cancellationToken);
+
+    Task<Job?> GetAsync(string owner, string id, CancellationToken cancellationToken);
+
+    /// <summary>The owner's jobs, newest first.</summary>
+    Task<IReadOnlyList<Job>> ListAsync(string owner, int limit, int skip, CancellationToken cancellationToken);
+
+    Task<CancelOutcome> CancelAsync(string owner, string id, CancellationToken cancellationToken);
+
+    Task<DeleteOutcome> DeleteAsync(string owner, string id, CancellationToken cancellationToken);
+
+    /// <summary>Returns jobs whose lease expired to waiting (an attempt spent) or to error. Returns how many moved.</summary>
+    Task<int> ReapExpiredLeasesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Erases jobs finished (done, error, cancelled) longer ago than the retention. Returns how many.</summary>
+    Task<int> EraseFinishedAsync(CancellationToken cancellationToken);
+}
