@@ -23,6 +23,12 @@ public interface IJobQueue
     /// <summary>Records a failed attempt: back to waiting, or error when attempts are spent. Null when fenced.</summary>
     Task<JobState?> FailAsync(Lease lease, string error, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands an assigned job back to waiting without spending an attempt (its slicer is shutting down
+    /// cleanly, so the attempt was not the job's fault). False when fenced.
+    /// </summary>
+    Task<bool> ReleaseAsync(Lease lease, CancellationToken cancellationToken);
+
     Task<Job?> GetAsync(string owner, string id, CancellationToken cancellationToken);
 
     /// <summary>The owner's jobs, newest first.</summary>

@@ -1,0 +1,96 @@
+namespace CloudSlicer.Storage.Blobs;
+
+/// <summary>
+/// Blobs as files under one root directory (the one-box shape). Writes land in a temporary name and are
+/// renamed into place, so a reader never sees half a file; <see cref="PutFileAsync"/> moves rather than
+/// copies when the file is on the same file system, which keeps publishing an asset almost free.
+/// </summary>
+public sealed class LocalDiskBlobStore(string root) : IBlobStore
+{
+    private readonly string _root = Path.GetFullPath(root);
+
+    public Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken)
+    {
+        var target = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            File.Move(localPath, target, overwrite: true);
+            return Task.CompletedTask;
+        }
+        catch (IOException) when (File.Exists(localPath))
+        {
+            return CopyThenMoveAsync(localPath, target, cancellationToken);  // another file system
+        }
+    }
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var target = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = TempNameFor(target);
+        await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    public Task<BlobRead?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+            var info = new FileInfo(path);
+            return Task.FromResult<BlobRead?>(new BlobRead(stream, stream.Length, info.LastWriteTimeUtc));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<BlobRead?>(null);
+        }
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(PathOf(key)));
+
+    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        // Prefixes used by CloudSlicer end in '/', i.e. name a directory.
+        var path = PathOf(prefix.TrimEnd('/'));
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        else if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Maps a key to a path under the root; keys that climb out of it are refused.</summary>
+    private string PathOf(string key)
+    {
+        if (key.Length == 0 || key.Contains('\\', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal)
+            || key.Split('/').Any(part => part is "" or "." or ".."))
+        {
+            throw new ArgumentException($"'{key}' is not a valid blob key", nameof(key));
+        }
+
+        return Path.Combine(_root, key);
+    }
+
+    private static string TempNameFor(string target) => $"{target}.{Guid.NewGuid():N}.tmp";
+
+    private static async Task CopyThenMoveAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var temp = TempNameFor(target);
+        await using (var from = File.OpenRead(source))
+        await using (var to = File.Create(temp))
+        {
+            await from.CopyToAsync(to, cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Move(temp, target, overwrite: true);
+        File.Delete(source);
+    }
+}

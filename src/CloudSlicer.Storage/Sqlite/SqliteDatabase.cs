@@ -1,0 +1,200 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace CloudSlicer.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite database file. Each operation opens its own pooled connection, so any number of tasks may
+/// use it at once; SQLite serialises the writers (WAL, 5 s busy timeout). The first open creates the
+/// file's directory and brings the schema up to date from the embedded Migrations/NNNN_*.sql scripts.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private const string MigrationPrefix = "CloudSlicer.Storage.Sqlite.Migrations.";
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public SqliteDatabase(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        FilePath = Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database for this long on top of busy_timeout; keep
+            // both at 5 s so a stuck writer surfaces as an error rather than a minute-long hang.
+            DefaultTimeout = 5,
+        }.ToString();
+    }
+
+    /// <summary>The absolute path of the database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The schema version this build knows (the highest embedded migration).</summary>
+    public static int SchemaVersion => Migrations().Max(m => m.Version);
+
+    /// <summary>Opens a connection with the per-connection settings applied. The caller disposes it.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_schemaReady)
+        {
+            await EnsureSchemaAsync(cancellationToken);
+        }
+
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    /// <summary>Runs one statement and reads every row it returns; the statement has committed on return.</summary>
+    public async Task<List<T>> QueryAsync<T>(
+        string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = CreateCommand(connection, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs one statement and returns the number of rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = CreateCommand(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Builds a command; null values become SQL NULL.</summary>
+    public static SqliteCommand CreateCommand(SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Every caller passes a constant from SqliteSql; values travel as parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    /// <summary>Returns pooled connections, releasing the file (for tests that delete it, and at shutdown).</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        _schemaGate.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = CreateCommand(connection, SqliteSql.ConnectionPragmas, []);
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(FilePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await using var connection = await OpenRawAsync(cancellationToken);
+            await using (var wal = CreateCommand(connection, SqliteSql.EnableWal, []))
+            {
+                await wal.ExecuteScalarAsync(cancellationToken);
+            }
+
+            foreach (var (version, resource) in Migrations().OrderBy(m => m.Version))
+            {
+                await ApplyAsync(connection, version, resource, cancellationToken);
+            }
+
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    // Each migration runs in its own IMMEDIATE transaction and re-reads user_version inside it, so two
+    // processes starting on the same file at once apply it exactly once.
+    private async Task ApplyAsync(SqliteConnection connection, int version, string resource, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var current = await UserVersionAsync(connection, cancellationToken);
+        if (current > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {FilePath} has schema version {current}, newer than this CloudSlicer knows ({SchemaVersion}); upgrade CloudSlicer.");
+        }
+
+        if (current >= version)
+        {
+            return;
+        }
+
+        await using (var script = CreateCommand(connection, ReadResource(resource), []))
+        {
+            await script.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var stamp = CreateCommand(connection, SqliteSql.SetUserVersion(version), []))
+        {
+            await stamp.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<int> UserVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(connection, SqliteSql.GetUserVersion, []);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private static IEnumerable<(int Version, string Resource)> Migrations() =>
+        typeof(SqliteDatabase).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(MigrationPrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(name => (int.Parse(name.AsSpan(MigrationPrefix.Length, 4), CultureInfo.InvariantCulture), name));
+
+    private static string ReadResource(string name)
+    {
+        using var stream = typeof(SqliteDatabase).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded migration {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

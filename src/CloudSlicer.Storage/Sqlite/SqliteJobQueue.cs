@@ -1,0 +1,212 @@
+using CloudSlicer.Core;
+using CloudSlicer.Core.Jobs;
+using CloudSlicer.Storage.Jobs;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace CloudSlicer.Storage.Sqlite;
+
+/// <summary>
+/// The job queue on one SQLite file (the one-box shape). Each verb is one conditional statement whose
+/// row count or RETURNING rows decide the outcome; signals are raised only after the statement committed,
+/// so a woken slicer always finds the job.
+/// </summary>
+public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptions<QueueOptions> options, JobSignals signals) : IJobQueue
+{
+    /// <summary>The last_error of an attempt whose slicer stopped heartbeating.</summary>
+    public const string LeaseExpiredError =
+        "The slicer working on this job stopped responding (its lease expired); the attempt was counted.";
+
+    private readonly QueueOptions _options = options.Value;
+
+    public async Task<Job> EnqueueAsync(NewJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var rows = await db.QueryAsync(
+            SqliteSql.Enqueue,
+            [
+                ("@id", Ids.New()), ("@owner", job.Owner), ("@kind", job.Kind.ToWire()), ("@args", job.ArgsJson),
+                ("@source", job.SourceJson), ("@secrets", job.SecretsJson), ("@asset", job.Asset), ("@now", Now()),
+            ],
+            ReadJob,
+            cancellationToken);
+        signals.NotifyWork();
+        return rows.Single();
+    }
+
+    public async Task<ClaimedJob?> TryClaimAsync(string slicer, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slicer);
+        var now = Now();
+        var token = Ids.New();
+        var rows = await db.QueryAsync(
+            SqliteSql.Claim,
+            [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer)],
+            ReadJob,
+            cancellationToken);
+        return rows is [var job] ? new ClaimedJob(job, new Lease(job.Id, token, slicer)) : null;
+    }
+
+    public async Task<LeaseStatus> HeartbeatAsync(Lease lease, JobProgress progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(progress);
+        var renewed = await db.ExecuteAsync(
+            SqliteSql.Heartbeat,
+            [
+                ("@id", lease.JobId), ("@token", lease.Token), ("@expires", Now() + LeaseMs),
+                ("@progress", progress.Text), ("@percent", Math.Clamp(progress.Percent, 0, 100)),
+            ],
+            cancellationToken);
+        if (renewed == 1)
+        {
+            return LeaseStatus.Held;
+        }
+
+        // Not a read-modify-write: the write already failed; this only tells the slicer why. A cancelled
+        // job never changes state again, so the answer cannot go stale.
+        var cancelled = await db.QueryAsync(
+            SqliteSql.WasCancelledUnderLease, [("@id", lease.JobId), ("@token", lease.Token)], r => r.GetBoolean(0), cancellationToken);
+        return cancelled is [true] ? LeaseStatus.CancelRequested : LeaseStatus.Lost;
+    }
+
+    public async Task<bool> CompleteAsync(Lease lease, JobOutput output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(output);
+        var done = await db.ExecuteAsync(
+            SqliteSql.Complete,
+            [("@id", lease.JobId), ("@token", lease.Token), ("@asset", output.Asset), ("@now", Now())],
+            cancellationToken);
+        return done == 1;
+    }
+
+    public async Task<JobState?> FailAsync(Lease lease, string error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(error);
+        var states = await db.QueryAsync(
+            SqliteSql.Fail,
+            [("@id", lease.JobId), ("@token", lease.Token), ("@error", error), ("@maxAttempts", _options.MaxAttempts), ("@now", Now())],
+            ReadState,
+            cancellationToken);
+        if (states is not [var state])
+        {
+            return null;
+        }
+
+        if (state == JobState.Waiting)
+        {
+            signals.NotifyWork();
+        }
+
+        return state;
+    }
+
+    public async Task<bool> ReleaseAsync(Lease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var released = await db.ExecuteAsync(SqliteSql.Release, [("@id", lease.JobId), ("@token", lease.Token)], cancellationToken) == 1;
+        if (released)
+        {
+            signals.NotifyWork();
+        }
+
+        return released;
+    }
+
+    public async Task<Job?> GetAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        var rows = await db.QueryAsync(SqliteSql.Get, [("@id", id), ("@owner", owner)], ReadJob, cancellationToken);
+        return rows.SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Job>> ListAsync(string owner, int limit, int skip, CancellationToken cancellationToken)
+    {
+        // SQLite reads a negative LIMIT as "no limit"; refuse it rather than return everything.
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        return await db.QueryAsync(
+            SqliteSql.List, [("@owner", owner), ("@limit", limit), ("@skip", skip)], ReadJob, cancellationToken);
+    }
+
+    public async Task<CancelOutcome> CancelAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        var cancelled = await db.QueryAsync(
+            SqliteSql.Cancel, [("@id", id), ("@owner", owner), ("@now", Now())], ReadJob, cancellationToken);
+        if (cancelled is [var job])
+        {
+            signals.NotifyCancelled(job.Id);
+            return new CancelOutcome.Cancelled(job);
+        }
+
+        // The update matched nothing, so the job is finished (terminal: it cannot move again) or absent.
+        return await GetAsync(owner, id, cancellationToken) is { } finished
+            ? new CancelOutcome.AlreadyFinished(finished)
+            : new CancelOutcome.NotFound();
+    }
+
+    public async Task<DeleteOutcome> DeleteAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        var deleted = await db.ExecuteAsync(SqliteSql.Delete, [("@id", id), ("@owner", owner)], cancellationToken);
+        if (deleted == 1)
+        {
+            return DeleteOutcome.Deleted;
+        }
+
+        // Every other state is deletable, so a row that survived the delete was assigned when it ran.
+        var exists = await db.QueryAsync(SqliteSql.Exists, [("@id", id), ("@owner", owner)], r => r.GetBoolean(0), cancellationToken);
+        return exists is [true] ? DeleteOutcome.Assigned : DeleteOutcome.NotFound;
+    }
+
+    public async Task<int> ReapExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        var states = await db.QueryAsync(
+            SqliteSql.ReapExpiredLeases,
+            [("@now", Now()), ("@maxAttempts", _options.MaxAttempts), ("@error", LeaseExpiredError)],
+            ReadState,
+            cancellationToken);
+        if (states.Contains(JobState.Waiting))
+        {
+            signals.NotifyWork();
+        }
+
+        return states.Count;
+    }
+
+    public Task<int> EraseFinishedAsync(CancellationToken cancellationToken) =>
+        db.ExecuteAsync(
+            SqliteSql.EraseFinished, [("@cutoff", Now() - (long)_options.Retention.TotalMilliseconds)], cancellationToken);
+
+    private long LeaseMs => (long)_options.LeaseDuration.TotalMilliseconds;
+
+    private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static JobState ReadState(SqliteDataReader row) => JobLifecycle.ParseWire(row.GetString(0));
+
+    private static Job ReadJob(SqliteDataReader row) => new()
+    {
+        Id = row.GetString(row.GetOrdinal("id")),
+        Owner = row.GetString(row.GetOrdinal("owner")),
+        Kind = JobKinds.ParseWire(row.GetString(row.GetOrdinal("kind"))),
+        State = JobLifecycle.ParseWire(row.GetString(row.GetOrdinal("state"))),
+        ArgsJson = row.GetString(row.GetOrdinal("args")),
+        SourceJson = row.GetString(row.GetOrdinal("source")),
+        SecretsJson = NullableString(row, "secrets"),
+        Attempts = row.GetInt32(row.GetOrdinal("attempts")),
+        LastError = row.GetString(row.GetOrdinal("last_error")),
+        LastStart = row.GetInt64(row.GetOrdinal("last_start")),
+        Finished = row.GetInt64(row.GetOrdinal("finished")),
+        Progress = row.GetString(row.GetOrdinal("progress")),
+        Percent = row.GetInt32(row.GetOrdinal("percent")),
+        Asset = NullableString(row, "asset"),
+        Created = row.GetInt64(row.GetOrdinal("created")),
+        Slicer = NullableString(row, "slicer"),
+    };
+
+    private static string? NullableString(SqliteDataReader row, string column)
+    {
+        var ordinal = row.GetOrdinal(column);
+        return row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+    }
+}

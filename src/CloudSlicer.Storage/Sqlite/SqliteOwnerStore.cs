@@ -1,0 +1,63 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using CloudSlicer.Core;
+using CloudSlicer.Storage.Owners;
+
+namespace CloudSlicer.Storage.Sqlite;
+
+/// <summary>Owners and their API keys in the SQLite file. Keys are secrets: nothing here logs them.</summary>
+public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IOwnerStore
+{
+    // 30 random bytes are exactly 40 base64url characters (no padding): the length of the hosted
+    // service's keys, and safe in URLs, shells and config files.
+    private const int SecretBytes = 30;
+
+    public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken)
+    {
+        var owner = Ids.New();
+        var secret = NewSecret();
+        var now = Now();
+
+        // Owner and first key commit together: an owner without a key could never sign a request.
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var insertOwner = SqliteDatabase.CreateCommand(
+            connection, SqliteSql.InsertOwner, [("@id", owner), ("@name", name), ("@now", now)]))
+        {
+            await insertOwner.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var insertKey = SqliteDatabase.CreateCommand(
+            connection, SqliteSql.InsertKey, [("@key", secret), ("@owner", owner), ("@now", now)]))
+        {
+            await insertKey.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new OwnerCredentials(owner, secret);
+    }
+
+    public async Task<bool> AnyOwnerAsync(CancellationToken cancellationToken)
+    {
+        var rows = await db.QueryAsync(SqliteSql.AnyOwner, [], r => r.GetBoolean(0), cancellationToken);
+        return rows is [true];
+    }
+
+    public async Task<IReadOnlyList<string>> GetEnabledKeysAsync(string owner, CancellationToken cancellationToken) =>
+        await db.QueryAsync(SqliteSql.EnabledKeys, [("@owner", owner)], r => r.GetString(0), cancellationToken);
+
+    public async Task<OwnerCredentials?> AddKeyAsync(string owner, CancellationToken cancellationToken)
+    {
+        var secret = NewSecret();
+        var added = await db.ExecuteAsync(
+            SqliteSql.InsertKey, [("@key", secret), ("@owner", owner), ("@now", Now())], cancellationToken);
+        return added == 1 ? new OwnerCredentials(owner, secret) : null;
+    }
+
+    public async Task<bool> DisableKeyAsync(string owner, string key, CancellationToken cancellationToken) =>
+        await db.ExecuteAsync(SqliteSql.DisableKey, [("@key", key), ("@owner", owner)], cancellationToken) == 1;
+
+    private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
+}

@@ -1,0 +1,140 @@
+namespace CloudSlicer.Storage.Sqlite;
+
+/// <summary>
+/// Every SQL statement of the SQLite stores (the schema itself is in Migrations/*.sql). Each state change
+/// is one conditional statement: SQLite takes its single write lock for the whole autocommit statement,
+/// so "UPDATE ... WHERE id = (SELECT ... LIMIT 1) AND state = 'waiting'" is atomic without SKIP LOCKED.
+/// "now" always arrives as @now from the application's TimeProvider, never from SQLite's own clock.
+/// </summary>
+internal static class SqliteSql
+{
+    // Per connection: pooled connections may be new or reused, so these run on every open (cheap).
+    // busy_timeout: a writer waits up to 5 s for another's lock instead of failing at once.
+    // synchronous=NORMAL: in WAL mode a crash loses no committed transaction, only (rarely) the last on power loss.
+    public const string ConnectionPragmas = """
+        PRAGMA busy_timeout = 5000;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA foreign_keys = ON;
+        """;
+
+    // WAL is a property of the file, so it is set once; readers then never block the writer.
+    public const string EnableWal = "PRAGMA journal_mode = WAL;";
+
+    public const string GetUserVersion = "PRAGMA user_version;";
+
+    // PRAGMA takes no parameters; the version is an integer we produce, never input.
+    public static string SetUserVersion(int version) => $"PRAGMA user_version = {version:D};";
+
+    // ---- jobs ----
+
+    public const string Enqueue = """
+        INSERT INTO jobs (id, owner, kind, state, args, source, secrets, asset, created)
+        VALUES (@id, @owner, @kind, 'waiting', @args, @source, @secrets, @asset, @now)
+        RETURNING *;
+        """;
+
+    // Fairness: the owner with the fewest assigned jobs goes first, so one owner's burst of uploads
+    // cannot starve another owner's single job; ties go to the oldest job.
+    public const string Claim = """
+        UPDATE jobs
+           SET state = 'assigned', attempts = attempts + 1, last_start = @now,
+               lease_token = @token, lease_expires = @expires, slicer = @slicer,
+               progress = 'Starting', percent = 0
+         WHERE id = (SELECT j.id FROM jobs j
+                      WHERE j.state = 'waiting'
+                      ORDER BY (SELECT COUNT(*) FROM jobs a WHERE a.owner = j.owner AND a.state = 'assigned'),
+                               j.created, j.seq
+                      LIMIT 1)
+           AND state = 'waiting'
+        RETURNING *;
+        """;
+
+    public const string Heartbeat = """
+        UPDATE jobs
+           SET lease_expires = @expires, progress = @progress, percent = @percent
+         WHERE id = @id AND state = 'assigned' AND lease_token = @token;
+        """;
+
+    // Asked only after a heartbeat matched nothing: a cancelled job keeps the token of its last holder.
+    public const string WasCancelledUnderLease = """
+        SELECT EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND state = 'cancelled');
+        """;
+
+    // An output without an asset (e.g. an export) keeps the asset the job was created for.
+    public const string Complete = """
+        UPDATE jobs
+           SET state = 'done', finished = @now, closed = @now, asset = COALESCE(@asset, asset),
+               progress = 'Finished successfully', percent = 100, lease_token = NULL, lease_expires = NULL
+         WHERE id = @id AND state = 'assigned' AND lease_token = @token;
+        """;
+
+    // In SET, "attempts" is the value before this statement: the attempt that just failed is already counted.
+    public const string Fail = """
+        UPDATE jobs
+           SET state = CASE WHEN attempts >= @maxAttempts THEN 'error' ELSE 'waiting' END,
+               finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
+               closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
+               last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
+         WHERE id = @id AND state = 'assigned' AND lease_token = @token
+        RETURNING state;
+        """;
+
+    // A clean shutdown is not the job's failure: the attempt it counted is given back.
+    public const string Release = """
+        UPDATE jobs
+           SET state = 'waiting', attempts = MAX(attempts - 1, 0), progress = '', percent = 0,
+               lease_token = NULL, lease_expires = NULL
+         WHERE id = @id AND state = 'assigned' AND lease_token = @token;
+        """;
+
+    public const string ReapExpiredLeases = """
+        UPDATE jobs
+           SET state = CASE WHEN attempts >= @maxAttempts THEN 'error' ELSE 'waiting' END,
+               finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
+               closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
+               last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
+         WHERE state = 'assigned' AND lease_expires < @now
+        RETURNING state;
+        """;
+
+    public const string Get = "SELECT * FROM jobs WHERE id = @id AND owner = @owner;";
+
+    public const string List = """
+        SELECT * FROM jobs WHERE owner = @owner
+         ORDER BY created DESC, seq DESC
+         LIMIT @limit OFFSET @skip;
+        """;
+
+    // "finished" is left as it was: the protocol reports 0 for a job cancelled before it finished.
+    // lease_token stays so the holder's heartbeat answers CancelRequested rather than Lost.
+    public const string Cancel = """
+        UPDATE jobs
+           SET state = 'cancelled', closed = @now, lease_expires = NULL
+         WHERE id = @id AND owner = @owner AND state IN ('waiting', 'assigned')
+        RETURNING *;
+        """;
+
+    public const string Delete = "DELETE FROM jobs WHERE id = @id AND owner = @owner AND state <> 'assigned';";
+
+    public const string Exists = "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = @id AND owner = @owner);";
+
+    public const string EraseFinished = """
+        DELETE FROM jobs WHERE state IN ('done', 'error', 'cancelled') AND closed < @cutoff;
+        """;
+
+    // ---- owners ----
+
+    public const string AnyOwner = "SELECT EXISTS (SELECT 1 FROM owners);";
+
+    public const string InsertOwner = "INSERT INTO owners (id, name, created) VALUES (@id, @name, @now);";
+
+    // Inserts nothing when the owner is unknown, so "unknown owner" needs no separate read.
+    public const string InsertKey = """
+        INSERT INTO api_keys (key, owner, enabled, created)
+        SELECT @key, id, 1, @now FROM owners WHERE id = @owner;
+        """;
+
+    public const string EnabledKeys = "SELECT key FROM api_keys WHERE owner = @owner AND enabled = 1 ORDER BY created, key;";
+
+    public const string DisableKey = "UPDATE api_keys SET enabled = 0 WHERE key = @key AND owner = @owner AND enabled = 1;";
+}

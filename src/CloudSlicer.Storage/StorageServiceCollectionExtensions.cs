@@ -1,0 +1,31 @@
+using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Owners;
+using CloudSlicer.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CloudSlicer.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// The job queue and owner store on one SQLite file (created, with its directory, on first use).
+    /// Queue settings come from the "Queue" configuration section and are validated at start.
+    /// </summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobSignals>();
+        services.AddSingleton(_ => new SqliteDatabase(databasePath));
+        services.AddSingleton<IJobQueue, SqliteJobQueue>();
+        services.AddSingleton<IOwnerStore, SqliteOwnerStore>();
+        services.AddOptions<QueueOptions>()
+            .BindConfiguration(QueueOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+}
