@@ -1,0 +1,32 @@
+# CloudSlicer: `make run` starts the one-box service, `make test` runs every test.
+# Both install what a fresh Debian 12 machine lacks first (scripts/deps.sh).
+
+DOTNET      ?= dotnet
+CONFIG      ?= Release
+RESULTS     := TestResults
+
+.PHONY: run test build deps clean bench
+
+deps:
+	@bash scripts/deps.sh
+
+build:
+	$(DOTNET) publish src/CloudSlicer/CloudSlicer.csproj -c $(CONFIG) -o dist --nologo -v quiet
+	@echo "built dist/cloudslicer"
+
+run: deps build
+	./dist/cloudslicer serve $(ARGS)
+
+# Build once, then run every test project against that build; the last line is "N passed, N failed".
+test: deps
+	$(DOTNET) build CloudSlicer.slnx -c $(CONFIG) --nologo -v quiet
+	rm -rf $(RESULTS)
+	$(DOTNET) test CloudSlicer.slnx -c $(CONFIG) --no-build --nologo \
+		--logger "trx" --results-directory $(RESULTS) -- RunConfiguration.TreatNoTestsAsError=true; \
+	status=$$?; bash scripts/test-summary.sh $(RESULTS) || status=1; exit $$status
+
+bench: deps build
+	bash bench/slicing.sh
+
+clean:
+	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -1,0 +1,4 @@
+namespace CloudSlicer.Api.Hosting;
+
+/// <summary>Bad configuration: start-up stops and prints this one line.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

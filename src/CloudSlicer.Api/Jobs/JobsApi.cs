@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using CloudSlicer.Api.Api2;
+using CloudSlicer.Core;
+using CloudSlicer.Core.Jobs;
+using CloudSlicer.Storage.Jobs;
+using Microsoft.AspNetCore.Http;
+
+namespace CloudSlicer.Api.Jobs;
+
+/// <summary>The <c>/api2/cloudslicer/jobs/*</c> handlers. Route table: <see cref="CloudSlicerApi"/>.</summary>
+public static class JobsApi
+{
+    private const int MaxListLimit = 50;
+    private const int MaxDeleteIds = 1000;
+
+    public static async Task<IResult> Create(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    {
+        var sourceParam = request.GetObject("source");
+        var url = SourceUrl.Parse(sourceParam);
+        if (!SlicerArgs.TryParse(request.GetObject("args"), out var args, out var illegal, out var error))
+        {
+            throw new Api2Exception($"Bad args: {error}");
+        }
+
+        // Only the URL is kept from source: anything else a client sends there (secrets included) is not echoed.
+        var source = new JsonObject { ["url"] = url.OriginalString };
+        var job = await queue.EnqueueAsync(
+            new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString()),
+            cancellationToken).ConfigureAwait(false);
+
+        var body = new JsonObject { ["job"] = JobDto.From(job) };
+        if (illegal.Count > 0)
+        {
+            body["illegal_slicer_args"] = new JsonArray(illegal.Select(k => (JsonNode?)k).ToArray());
+        }
+
+        return Api2Results.Ok(body);
+    }
+
+    public static async Task<IResult> Get(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    {
+        var id = request.RequireString("id");
+        var job = await queue.GetAsync(request.Owner, id, cancellationToken).ConfigureAwait(false);
+        return job is null
+            ? Api2Results.Error($"Not found: there is no job '{id}' for this owner")
+            : Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job) });
+    }
+
+    public static async Task<IResult> List(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    {
+        var limit = request.GetInt("limit", MaxListLimit, min: 0, max: MaxListLimit);
+        var skip = request.GetInt("skip", 0, min: 0, max: int.MaxValue);
+        var jobs = await queue.ListAsync(request.Owner, limit, skip, cancellationToken).ConfigureAwait(false);
+        return Api2Results.Ok(new JsonObject { ["jobs"] = new JsonArray(jobs.Select(j => (JsonNode?)JobDto.From(j)).ToArray()) });
+    }
+
+    public static async Task<IResult> Cancel(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    {
+        var id = request.RequireString("id");
+        return await queue.CancelAsync(request.Owner, id, cancellationToken).ConfigureAwait(false) switch
+        {
+            CancelOutcome.Cancelled(var job) => Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job) }),
+            CancelOutcome.AlreadyFinished(var job) => Api2Results.Error(
+                $"Job {id} is already {job.State.ToWire()}; only waiting and assigned jobs can be cancelled"),
+            CancelOutcome.NotFound => Api2Results.Error($"Not found: there is no job '{id}' for this owner"),
+            _ => throw new InvalidOperationException("unknown cancel outcome"),
+        };
+    }
+
+    public static async Task<IResult> Delete(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    {
+        var actions = new JsonArray();
+        foreach (var id in request.RequireStringList("ids", MaxDeleteIds))
+        {
+            var outcome = Ids.IsValid(id)
+                ? await queue.DeleteAsync(request.Owner, id, cancellationToken).ConfigureAwait(false)
+                : DeleteOutcome.NotFound;
+            var action = outcome switch
+            {
+                DeleteOutcome.Deleted => "deleted",
+                DeleteOutcome.NotFound => "Not found",
+                DeleteOutcome.Assigned => "Job is assigned to a slicer and cannot be deleted; cancel it first",
+            };
+            actions.Add(new JsonArray(id, action));
+        }
+
+        return Api2Results.Ok(new JsonObject { ["actions"] = actions });
+    }
+}

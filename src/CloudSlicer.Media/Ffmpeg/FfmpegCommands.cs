@@ -1,0 +1,136 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CloudSlicer.Core.Assets;
+
+namespace CloudSlicer.Media.Ffmpeg;
+
+/// <summary>ffmpeg command lines as token lists, one method per product (pure: values in, tokens out).</summary>
+public static partial class FfmpegCommands
+{
+    /// <summary>The directory (and var_stream_map name) of the audio rendition.</summary>
+    public const string AudioRendition = "audio";
+
+    /// <summary>
+    /// One ffmpeg process decodes the source once and writes every ray and the audio rendition as CMAF
+    /// HLS: <c>{OutputDirectory}/{name}/index.m3u8</c>, <c>init.mp4</c>, <c>seg_00000.m4s</c>...
+    /// Each rendition is its own output: ffmpeg 5.1 names init segments <c>init_{n}.mp4</c> when one
+    /// output holds several variants, and creates a variant's directory only when <c>%v</c> is in its
+    /// path, hence a one-entry <c>-var_stream_map</c> per output.
+    /// </summary>
+    public static IReadOnlyList<string> HlsLadder(HlsLadderRequest r)
+    {
+        if (r.Rays.Count == 0)
+        {
+            throw new ArgumentException("a ladder needs at least one ray", nameof(r));
+        }
+
+        if (r.OutputDirectory.Contains('%', StringComparison.Ordinal))
+        {
+            // ffmpeg reads % in output names as a pattern (%v, %05d); it has no escape that works in every name.
+            throw new ArgumentException("the output directory may not contain '%'", nameof(r));
+        }
+
+        foreach (var ray in r.Rays)
+        {
+            if (!RayName().IsMatch(ray.Name) || ray.Name == AudioRendition)
+            {
+                throw new ArgumentException($"ray name '{ray.Name}' is not a short lowercase name", nameof(r));
+            }
+        }
+
+        var args = FfmpegArgs.Batch()
+            .Input(r.Input, r.TrimStart, r.TrimDuration)
+            .Add("-filter_complex", RayFilters(r.Rays));
+
+        foreach (var ray in r.Rays)
+        {
+            AddRayOutput(args, r, ray);
+        }
+
+        if (r.HasAudio)
+        {
+            args.Add("-map", "0:a:0",
+                "-c:a", "aac", "-b:a", FfmpegArgs.Kbps(r.AudioKbps),
+                "-ar", FfmpegArgs.Int(Slices.AudioSampleRate), "-ac", "2");
+            AddHlsOutput(args, r.OutputDirectory, "a:0", AudioRendition);
+        }
+
+        return args.ToList();
+    }
+
+    /// <summary>One JPEG of the frame at <paramref name="at"/>, no taller than <paramref name="maxHeight"/>, square pixels.</summary>
+    public static IReadOnlyList<string> Poster(string input, string outputJpg, TimeSpan at, int maxHeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHeight, 2);
+        var height = $"min(ih,{FfmpegArgs.Int(maxHeight)})";
+        return FfmpegArgs.Batch()
+            .Input(input, at, duration: null)
+            .Add("-map", "0:v:0", "-frames:v", "1",
+                "-vf", $"scale=w='trunc(oh*dar/2)*2':h='{height}',setsar=1",
+                "-c:v", "mjpeg", "-q:v", "3", "-map_metadata", "-1",
+                "-f", "image2", "-update", "1", outputJpg)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Split the decoded video once per ray; each branch drops frames first (cheaper to scale fewer),
+    /// then scales to the ray's display size with square pixels, in the 8-bit 4:2:0 High profile needs.
+    /// fps is always set, so every ray is constant frame rate as the master's FRAME-RATE says.
+    /// </summary>
+    private static string RayFilters(IReadOnlyList<Ray> rays)
+    {
+        var graph = new StringBuilder("[0:v:0]split=").Append(FfmpegArgs.Int(rays.Count));
+        foreach (var ray in rays)
+        {
+            graph.Append("[s_").Append(ray.Name).Append(']');
+        }
+
+        foreach (var ray in rays)
+        {
+            graph.Append(";[s_").Append(ray.Name).Append("]fps=").Append(FfmpegArgs.Rate(ray.FrameRate))
+                .Append(",scale=w=").Append(FfmpegArgs.Int(ray.Width)).Append(":h=").Append(FfmpegArgs.Int(ray.Height))
+                .Append(",setsar=1,format=yuv420p[v_").Append(ray.Name).Append(']');
+        }
+
+        return graph.ToString();
+    }
+
+    private static void AddRayOutput(FfmpegArgs args, HlsLadderRequest r, Ray ray)
+    {
+        var slice = FfmpegArgs.Seconds(Slices.SliceDuration);
+        var sliceFrames = (long)Math.Ceiling(Slices.SliceDuration.TotalSeconds * ray.FrameRate);
+        args.Add("-map", $"[v_{ray.Name}]",
+            "-c:v", "libx264", "-preset", r.Preset,
+            // ultrafast turns the 8x8 transform off, and x264 then writes Constrained Baseline; with it on,
+            // every preset's stream is High, as the master's CODECS says.
+            "-x264-params", "8x8dct=1",
+            "-profile:v", "high", "-level:v", H264Level.Argument(H264Level.For(ray)),
+            "-b:v", FfmpegArgs.Kbps(ray.VideoKbps),
+            "-maxrate:v", FfmpegArgs.Kbps(ray.MaxKbps),
+            // One second at the cap: keeps a slice's bit rate near MaxKbps, which the master announces as peak.
+            "-bufsize:v", FfmpegArgs.Kbps(ray.MaxKbps),
+            // Key frames come only where forced, at every slice boundary, identically in every ray:
+            // no scene-cut key frames, and a GOP of two slices so x264 never adds one of its own.
+            "-g", FfmpegArgs.Int(2 * sliceFrames), "-sc_threshold", "0",
+            "-force_key_frames", $"expr:gte(t,n_forced*{slice})");
+        AddHlsOutput(args, r.OutputDirectory, "v:0", ray.Name);
+    }
+
+    private static void AddHlsOutput(FfmpegArgs args, string outputDirectory, string stream, string name)
+    {
+        var dir = outputDirectory.TrimEnd('/');
+        args.Add("-map_metadata", "-1", "-map_chapters", "-1",
+            "-f", "hls",
+            "-hls_time", FfmpegArgs.Seconds(Slices.SliceDuration),
+            "-hls_playlist_type", "vod",
+            "-hls_segment_type", "fmp4",
+            "-hls_flags", "independent_segments",
+            "-hls_fmp4_init_filename", "init.mp4",
+            "-var_stream_map", $"{stream},name:{name}",
+            "-hls_segment_filename", $"{dir}/%v/seg_%05d.m4s",
+            $"{dir}/%v/index.m3u8");
+    }
+
+    [GeneratedRegex("^[a-z0-9]{1,16}$")]
+    private static partial Regex RayName();
+}

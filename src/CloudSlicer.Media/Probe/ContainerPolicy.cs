@@ -1,0 +1,44 @@
+namespace CloudSlicer.Media.Probe;
+
+/// <summary>
+/// The demuxers a source may be opened with (DESIGN 5). Playlists, concat lists and manifests are
+/// left out: their demuxers open further files or URLs named inside them.
+/// </summary>
+public static class ContainerPolicy
+{
+    /// <summary>
+    /// Demuxer names as ffmpeg spells them. A demuxer with several names ("mov,mp4,m4a,3gp,3g2,mj2",
+    /// "matroska,webm") is allowed when any one of them is listed.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AllowedFormats =
+    [
+        "mov", "mp4", "m4a", "3gp", "3g2", "mj2",
+        "matroska", "webm",
+        "mpegts", "mpeg", "avi", "flv", "mxf", "asf",
+        "wav", "w64", "aiff", "mp3", "aac", "flac", "ogg",
+    ];
+
+    private static readonly Dictionary<string, string> ListKinds = new(StringComparer.Ordinal)
+    {
+        ["hls"] = "playlist",
+        ["concat"] = "playlist",
+        ["dash"] = "manifest",
+        ["webm_dash_manifest"] = "manifest",
+    };
+
+    /// <summary>The value of ffmpeg's and ffprobe's <c>-format_whitelist</c>.</summary>
+    public static string FormatWhitelist { get; } = string.Join(',', AllowedFormats);
+
+    /// <summary>Whether ffprobe's <c>format_name</c> names an allowed demuxer.</summary>
+    public static bool IsAllowed(string formatName) =>
+        formatName.Split(',').Any(name => AllowedFormats.Contains(name, StringComparer.Ordinal));
+
+    /// <summary>The error for a source whose demuxer is not allowed, worded for the job's last_error.</summary>
+    public static MediaException NotAllowed(string formatName)
+    {
+        var allowed = string.Join(", ", AllowedFormats);
+        return ListKinds.TryGetValue(formatName, out var kind)
+            ? new MediaException($"The source is a '{formatName}' {kind}; only media files are sliced (allowed: {allowed})")
+            : new MediaException($"The source's format '{formatName}' is not an allowed media container (allowed: {allowed})");
+    }
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using CloudSlicer.Core.Assets;
+
+namespace CloudSlicer.Slicer;
+
+public sealed class SlicerOptions
+{
+    public const string Section = "Slicer";
+
+    /// <summary>Slicers run by this process (<c>--slicers</c> / <c>--count</c>); 0 serves the API only.</summary>
+    [Range(0, 64)]
+    public int Count { get; set; } = 1;
+
+    /// <summary>Per-job work directories live here; on the blob store's file system, publishing is a rename.</summary>
+    [Required]
+    public string WorkDirectory { get; set; } = "";
+
+    /// <summary>How often a running job renews its lease and reports progress. At most a third of the lease.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long an idle slicer waits before looking for work again (work from this process wakes it at once).</summary>
+    public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The ladder table; rays never exceed the source.</summary>
+    public List<RayRung> Ladder { get; set; } = [];
+
+    public IReadOnlyList<RayRung> LadderOrDefault => Ladder.Count > 0 ? Ladder : LadderPlanner.DefaultTable;
+}

@@ -1,0 +1,126 @@
+using CloudSlicer.Slicer.Handlers;
+using CloudSlicer.Storage.Jobs;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudSlicer.Slicer;
+
+/// <summary>
+/// Runs <see cref="SlicerOptions.Count"/> slicers: each claims a job, keeps its lease, hands it to the
+/// handler for its kind, and records the outcome. The same service runs inside <c>serve</c> and in
+/// <c>cloudslicer slicer</c>; only the store behind <see cref="IJobQueue"/> differs.
+/// </summary>
+public sealed class SlicerService(
+    IJobQueue queue,
+    JobSignals signals,
+    IEnumerable<IJobHandler> handlers,
+    IOptions<SlicerOptions> options,
+    TimeProvider clock,
+    ILogger<SlicerService> logger) : BackgroundService
+{
+    private readonly Dictionary<Core.Jobs.JobKind, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+    private string _workRoot = "";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        _workRoot = WorkRoot.Prepare(options.Value.WorkDirectory);
+        var prefix = $"{Environment.MachineName}:{Environment.ProcessId}";
+        return Task.WhenAll(Enumerable.Range(0, options.Value.Count)
+            .Select(i => Task.Run(() => RunSlicerAsync($"{prefix}:{i}", stoppingToken), stoppingToken)));
+    }
+
+    private async Task RunSlicerAsync(string slicer, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await queue.TryClaimAsync(slicer, stoppingToken).ConfigureAwait(false);
+                if (claimed is null)
+                {
+                    await signals.WaitForWorkAsync(options.Value.IdlePoll, clock, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                SlicerLog.Claimed(logger, slicer, claimed.Job.Id, claimed.Job.Kind, claimed.Job.Attempts);
+                await RunJobAsync(claimed, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The store is unreachable or similar: back off, then try again. No job is lost: a claimed
+                // job whose outcome could not be written comes back when its lease expires.
+                SlicerLog.LoopFailed(logger, slicer, ex);
+                await signals.WaitForWorkAsync(options.Value.IdlePoll, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunJobAsync(ClaimedJob claimed, CancellationToken stoppingToken)
+    {
+        var (job, lease) = (claimed.Job, claimed.Lease);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
+        using var jobCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var progress = new JobProgressTracker();
+        using var work = WorkDirectory.Create(_workRoot, job.Id, job.Attempts);
+        var keeper = new LeaseKeeper(queue, signals, lease, progress, jobCts, options.Value.HeartbeatInterval, clock, logger);
+        await using (keeper.ConfigureAwait(false))
+        {
+            try
+            {
+                if (!_handlers.TryGetValue(job.Kind, out var handler))
+                {
+                    throw new JobFailedException($"This slicer cannot do '{job.Kind}' jobs");
+                }
+
+                var context = new JobContext(work, progress, keeper.BeatAsync);
+                var output = await handler.HandleAsync(job, context, jobCts.Token).ConfigureAwait(false);
+                if (await queue.CompleteAsync(lease, output, CancellationToken.None).ConfigureAwait(false))
+                {
+                    SlicerLog.Done(logger, job.Id, output.Asset);
+                }
+                else
+                {
+                    // Cancelled or taken over between the last heartbeat and now: the output is not ours to publish.
+                    await handler.DiscardAsync(output, CancellationToken.None).ConfigureAwait(false);
+                    SlicerLog.LeaseLost(logger, job.Id);
+                }
+            }
+            catch (OperationCanceledException) when (keeper.CancelRequested)
+            {
+                SlicerLog.Cancelled(logger, job.Id);   // the job is already 'cancelled' in the store
+            }
+            catch (OperationCanceledException) when (keeper.Lost)
+            {
+                SlicerLog.LeaseLost(logger, job.Id);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down: hand the job back now rather than letting the lease run out.
+                await queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                SlicerLog.Released(logger, job.Id);
+            }
+            catch (Exception ex)
+            {
+                var expected = ex is JobFailedException or Media.MediaException or Sources.SourceException;
+                if (!expected)
+                {
+                    SlicerLog.Unexpected(logger, job.Id, ex);
+                }
+
+                var error = expected ? ex.Message : $"Unexpected slicer error: {ex.Message}";
+                SlicerLog.AttemptFailed(logger, job.Id, job.Attempts, error);
+                await queue.FailAsync(lease, error, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace CloudSlicer.Slicer.Sources;
+
+/// <summary>
+/// GET over http/https with the SSRF guard on every hop: redirects are followed here, not by the handler, so
+/// each hop's scheme is checked and counted, and every connection's resolved address is checked in
+/// <see cref="GuardedConnector"/>.
+/// </summary>
+internal sealed class GuardedHttpClient : IDisposable
+{
+    private readonly SourceOptions _options;
+    private readonly ILogger _logger;
+    private readonly AddressPolicy _policy;
+    private readonly HttpClient _client;
+
+    public GuardedHttpClient(SourceOptions options, ILogger logger, HostResolver resolve)
+    {
+        _options = options;
+        _logger = logger;
+        _policy = AddressPolicy.From(options);
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,   // followed in SendAsync, so each hop's scheme and address are checked
+            UseProxy = false,            // a proxy would connect on our behalf, past the address check
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,   // the file must be the bytes the server holds
+            ConnectTimeout = options.ConnectTimeout,
+            ConnectCallback = new GuardedConnector(_policy, resolve).ConnectAsync,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+
+        // No overall timeout: 90 GB takes hours on a slow link. IdleTimeout catches servers that stall.
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("CloudSlicer/1.0");
+    }
+
+    /// <summary>Sends GET and follows redirects itself; returns the final response (headers only) and its URL.</summary>
+    public async Task<(HttpResponseMessage Response, Uri Url)> SendAsync(Uri url, CancellationTokenSource idle, CancellationToken cancellationToken)
+    {
+        var hop = url;
+        for (var redirects = 0; ; redirects++)
+        {
+            CheckBeforeConnecting(hop);
+            using var request = new HttpRequestMessage(HttpMethod.Get, hop);
+            HttpResponseMessage response;
+            try
+            {
+                // The connection has its own ConnectTimeout; the headers must then follow within IdleTimeout.
+                idle.CancelAfter(_options.ConnectTimeout + _options.IdleTimeout);
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+            catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, idle.IsCancellationRequested, cancellationToken) is { } translated)
+            {
+                throw translated;
+            }
+
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
+            {
+                return (response, hop);
+            }
+
+            response.Dispose();
+            if (redirects >= _options.MaxRedirects)
+            {
+                throw SourceErrors.TooManyRedirects(_options.MaxRedirects);
+            }
+
+            var next = location.IsAbsoluteUri ? location : new Uri(hop, location);
+            SourceLog.Redirected(_logger, SourceErrors.Describe(hop), SourceErrors.Describe(next));
+            hop = next;
+        }
+    }
+
+    /// <summary>
+    /// The scheme, and a literal IP address in the URL, are checked before any connection for a clearer
+    /// message; host names are checked on their resolved addresses by <see cref="GuardedConnector"/>.
+    /// </summary>
+    private void CheckBeforeConnecting(Uri url)
+    {
+        if (!url.IsAbsoluteUri)
+        {
+            throw SourceErrors.NotAbsolute();
+        }
+
+        if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+        {
+            throw SourceErrors.Scheme(url);
+        }
+
+        if (url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && IPAddress.TryParse(url.DnsSafeHost, out var literal)
+            && _policy.RefusalFor(url.DnsSafeHost, literal) is { } reason)
+        {
+            throw SourceErrors.Refused(url, reason);
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is
+        HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+        or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    public void Dispose() => _client.Dispose();
+}

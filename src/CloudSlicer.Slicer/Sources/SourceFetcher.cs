@@ -1,0 +1,235 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+[assembly: InternalsVisibleTo("CloudSlicer.Slicer.Tests")]
+
+namespace CloudSlicer.Slicer.Sources;
+
+/// <summary>
+/// Downloads sources (and reads sidecars) over http/https behind the SSRF guard (<see cref="GuardedHttpClient"/>),
+/// within the size limit and the idle timeout. One per process: it owns the connection pool.
+/// </summary>
+public sealed class SourceFetcher : IDisposable
+{
+    // Under the 85 kB large-object threshold, and large enough that a fast link needs few reads.
+    private const int BufferSize = 64 * 1024;
+
+    private readonly SourceOptions _options;
+    private readonly ILogger<SourceFetcher> _logger;
+    private readonly GuardedHttpClient _client;
+
+    public SourceFetcher(IOptions<SourceOptions> options, ILogger<SourceFetcher> logger)
+        : this(options.Value, logger, Dns.GetHostAddressesAsync)
+    {
+    }
+
+    internal SourceFetcher(SourceOptions options, ILogger<SourceFetcher> logger, HostResolver resolve)
+    {
+        _options = options;
+        _logger = logger;
+        _client = new GuardedHttpClient(options, logger, resolve);
+    }
+
+    /// <summary>
+    /// Streams <paramref name="url"/> into <paramref name="destinationPath"/> (created or replaced; removed again
+    /// on failure). <paramref name="progress"/> gets 0..1 when the server sent a Content-Length.
+    /// </summary>
+    /// <exception cref="SourceException">The source could not be fetched; the message is meant for the job's owner.</exception>
+    public async Task<DownloadResult> DownloadAsync(Uri url, string destinationPath, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var (response, hop) = await _client.SendAsync(url, idle, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw SourceErrors.Status(response.StatusCode);
+            }
+
+            var length = response.Content.Headers.ContentLength;
+            if (length > _options.MaxBytes)
+            {
+                throw SourceErrors.TooLarge(_options.MaxBytes, $"Content-Length {length} bytes");
+            }
+
+            var bytes = await CopyToFileAsync(response, hop, destinationPath, progress, idle, cancellationToken).ConfigureAwait(false);
+            SourceLog.Downloaded(_logger, bytes, SourceErrors.Describe(hop));
+            return new DownloadResult(bytes, response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    /// <summary>
+    /// The body of an optional small file such as a <c>.cfg</c> sidecar, or null when it cannot be had for any
+    /// reason (missing, an HTTP error, larger than <paramref name="maxBytes"/>, refused by the guard, unreachable).
+    /// Only cancellation throws.
+    /// </summary>
+    public async Task<string?> TryFetchTextAsync(Uri url, int maxBytes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            var (response, hop) = await _client.SendAsync(url, idle, cancellationToken).ConfigureAwait(false);
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), $"HTTP {(int)response.StatusCode}");
+                    return null;
+                }
+
+                if (response.Content.Headers.ContentLength > maxBytes)
+                {
+                    SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), $"larger than {maxBytes} bytes");
+                    return null;
+                }
+
+                var body = await ReadSmallBodyAsync(response, hop, maxBytes, idle, cancellationToken).ConfigureAwait(false);
+                if (body is null)
+                {
+                    SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), $"larger than {maxBytes} bytes");
+                    return null;
+                }
+
+                using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), ex.Message);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<long> CopyToFileAsync(
+        HttpResponseMessage response, Uri hop, string path, IProgress<double>? progress, CancellationTokenSource idle, CancellationToken cancellationToken)
+    {
+        var length = response.Content.Headers.ContentLength;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        long total = 0;
+        var reported = -1.0;
+        try
+        {
+            var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    var buffer = new byte[BufferSize];
+                    while (true)
+                    {
+                        idle.CancelAfter(_options.IdleTimeout);
+                        var read = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                        idle.CancelAfter(Timeout.InfiniteTimeSpan);   // a slow disk is not an idle server
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        if (total + read > _options.MaxBytes)
+                        {
+                            throw SourceErrors.TooLarge(_options.MaxBytes, $"more than {_options.MaxBytes} bytes arrived");
+                        }
+
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        total += read;
+
+                        // A report per read would flood the job's progress; every 0.1 % is plenty.
+                        if (progress is not null && length > 0 && (double)total / length.Value - reported >= 0.001)
+                        {
+                            reported = Math.Min(1.0, (double)total / length.Value);
+                            progress.Report(reported);
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            TryDelete(path);
+            if (SourceErrors.Translate(ex, hop, _options, idle.IsCancellationRequested, cancellationToken) is { } translated)
+            {
+                throw translated;
+            }
+
+            throw;
+        }
+
+        if (progress is not null && length is not null && reported < 1.0)
+        {
+            progress.Report(1.0);
+        }
+
+        return total;
+    }
+
+    /// <summary>The body in memory, or null when it is larger than <paramref name="maxBytes"/>.</summary>
+    private async Task<MemoryStream?> ReadSmallBodyAsync(
+        HttpResponseMessage response, Uri hop, int maxBytes, CancellationTokenSource idle, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[8192];
+            while (true)
+            {
+                idle.CancelAfter(_options.IdleTimeout);
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(chunk, idle.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, idle.IsCancellationRequested, cancellationToken) is { } translated)
+                {
+                    throw translated;
+                }
+
+                if (read == 0)
+                {
+                    buffer.Position = 0;
+                    return buffer;
+                }
+
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The job's work directory is removed as a whole afterwards; this only spares the disk sooner.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace CloudSlicer.Slicer.Sources;
+
+/// <summary>How slicers fetch sources, tracks, captions and sidecars (configuration section "Sources").</summary>
+public sealed class SourceOptions
+{
+    public const string Section = "Sources";
+
+    /// <summary>
+    /// Lets sources on loopback, private, link-local and other non-public addresses be fetched.
+    /// Set by <c>--allow-private-sources</c>; meant for a trusted network, never for a public service.
+    /// </summary>
+    public bool AllowPrivateSources { get; set; }
+
+    /// <summary>Largest source accepted, checked against Content-Length and against the bytes that arrive.</summary>
+    public long MaxBytes { get; set; } = 90L * 1000 * 1000 * 1000;
+
+    /// <summary>Resolving the host and opening the TCP (and TLS) connection must finish within this.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A server that sends nothing for this long has failed (there is no overall limit: 90 GB takes a while).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Redirects followed before giving up; each hop is checked like the first URL.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// Host names (<c>nas.example</c>, <c>*.media.example</c>), IP addresses or CIDR ranges (<c>10.1.0.0/16</c>)
+    /// that may be fetched even though they are not public.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+}
+
+internal sealed class SourceOptionsValidator : IValidateOptions<SourceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SourceOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxBytes <= 0)
+        {
+            failures.Add("Sources:MaxBytes must be a positive number of bytes");
+        }
+
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Sources:ConnectTimeout must be positive (for example 00:00:15)");
+        }
+
+        if (options.IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Sources:IdleTimeout must be positive (for example 00:01:00)");
+        }
+
+        if (options.MaxRedirects is < 0 or > 20)
+        {
+            failures.Add("Sources:MaxRedirects must be between 0 and 20");
+        }
+
+        foreach (var entry in options.AllowedHosts)
+        {
+            if (!AddressPolicy.IsValidAllowedHost(entry))
+            {
+                failures.Add($"Sources:AllowedHosts entry '{entry}' is neither a host name, an IP address nor a CIDR range such as 10.0.0.0/8");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

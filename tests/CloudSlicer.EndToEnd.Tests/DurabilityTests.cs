@@ -1,0 +1,67 @@
+using CloudSlicer.Testing;
+
+namespace CloudSlicer.EndToEnd.Tests;
+
+/// <summary>Nothing is lost across restarts: queued jobs wait for the next start, and a crashed slicer's job is retried.</summary>
+public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
+{
+    [Fact]
+    public async Task Jobs_queued_before_a_restart_are_all_done_after_it()
+    {
+        using var data = new TempDirectory();
+        string owner, secret;
+        var ids = new List<string>();
+        await using (var apiOnly = await ServerProcess.StartAsync(data.Path, null, "--slicers", "0"))
+        {
+            (owner, secret) = (apiOnly.Owner!, apiOnly.Secret!);
+            using var http = new HttpClient { BaseAddress = new Uri(apiOnly.Url) };
+            var client = new Api2Client(http, owner, secret);
+            for (var i = 0; i < 3; i++)
+            {
+                ids.Add(await client.CreateAsync(sources.Url("clip.mp4"), new { trim = "0,3000" }));
+            }
+
+            await apiOnly.StopAsync();
+        }
+
+        await using var server = await ServerProcess.StartAsync(data.Path, null, "--slicers", "2");
+        Assert.Null(server.Owner);   // the store is not empty: no new first owner
+        using var http2 = new HttpClient { BaseAddress = new Uri(server.Url) };
+        var client2 = new Api2Client(http2, owner, secret);
+        foreach (var id in ids)
+        {
+            var (job, _) = await client2.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+            Assert.Equal("done", job["state"]!.GetValue<string>());
+            Assert.Equal(1, job["attempts"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public async Task A_job_whose_server_crashed_mid_slice_is_retried_and_done_after_restart()
+    {
+        using var data = new TempDirectory();
+        var slow = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" };
+        string owner, secret, id;
+        await using (var first = await ServerProcess.StartAsync(data.Path, slow))
+        {
+            (owner, secret) = (first.Owner!, first.Secret!);
+            using var http = new HttpClient { BaseAddress = new Uri(first.Url) };
+            var client = new Api2Client(http, owner, secret);
+            id = await client.CreateAsync(sources.Url("long.mp4"), new { trim = "0,8000" });
+            await Eventually.UntilAsync(
+                () => client.GetJobAsync(id),
+                j => j["progress"]!.GetValue<string>().StartsWith("Slicing", StringComparison.Ordinal),
+                TimeSpan.FromMinutes(1),
+                "the job to be slicing");
+            first.Crash();
+        }
+
+        await using var second = await ServerProcess.StartAsync(data.Path);
+        using var http2 = new HttpClient { BaseAddress = new Uri(second.Url) };
+        var client2 = new Api2Client(http2, owner, secret);
+        var (job, seen) = await client2.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+        Assert.Equal("done", job["state"]!.GetValue<string>());
+        Assert.Equal(2, job["attempts"]!.GetValue<int>());   // the crashed attempt counts
+        Assert.Contains(seen, s => s.State == "assigned");
+    }
+}
