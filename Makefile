@@ -18,15 +18,18 @@ run: deps build
 	./dist/cloudslicer serve $(ARGS)
 
 # Build once, then run every test project against that build; the last line is "N passed, N failed".
-test: deps
+test:
+	@bash scripts/deps.sh test
 	$(DOTNET) build CloudSlicer.slnx -c $(CONFIG) --nologo -v quiet
 	rm -rf $(RESULTS)
 	$(DOTNET) test CloudSlicer.slnx -c $(CONFIG) --no-build --nologo \
 		--logger "trx" --results-directory $(RESULTS) -- RunConfiguration.TreatNoTestsAsError=true; \
 	status=$$?; bash scripts/test-summary.sh $(RESULTS) || status=1; exit $$status
 
+# The slicing benchmark (bench/README.md): writes docs/benchmarks.md. Options after ARGS=, e.g.
+# make bench ARGS="--seconds 10 --pairs 1 --no-doc" for a quick check.
 bench: deps build
-	bash bench/slicing.sh
+	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

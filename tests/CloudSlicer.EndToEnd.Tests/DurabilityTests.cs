@@ -64,4 +64,32 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
         Assert.Equal(2, job["attempts"]!.GetValue<int>());   // the crashed attempt counts
         Assert.Contains(seen, s => s.State == "assigned");
     }
+
+    [Fact]
+    public async Task A_clean_stop_mid_slice_hands_the_job_back_without_spending_an_attempt()
+    {
+        using var data = new TempDirectory();
+        var slow = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" };
+        string owner, secret, id;
+        await using (var first = await ServerProcess.StartAsync(data.Path, slow))
+        {
+            (owner, secret) = (first.Owner!, first.Secret!);
+            using var http = new HttpClient { BaseAddress = new Uri(first.Url) };
+            var client = new Api2Client(http, owner, secret);
+            id = await client.CreateAsync(sources.Url("long.mp4"), new { trim = "0,8000" });
+            await Eventually.UntilAsync(
+                () => client.GetJobAsync(id),
+                j => j["progress"]!.GetValue<string>().StartsWith("Slicing", StringComparison.Ordinal),
+                TimeSpan.FromMinutes(1),
+                "the job to be slicing");
+            await first.StopAsync();   // SIGTERM
+            Assert.Empty(Media.FfmpegProcessesMentioning(data.Path));
+        }
+
+        await using var second = await ServerProcess.StartAsync(data.Path);
+        using var http2 = new HttpClient { BaseAddress = new Uri(second.Url) };
+        var (job, _) = await new Api2Client(http2, owner, secret).WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+        Assert.Equal("done", job["state"]!.GetValue<string>());
+        Assert.Equal(1, job["attempts"]!.GetValue<int>());   // the interrupted attempt was given back
+    }
 }

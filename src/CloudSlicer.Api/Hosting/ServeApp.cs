@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CloudSlicer.Api.Hosting;
 
@@ -34,6 +35,8 @@ public static class ServeApp
         builder.Configuration.AddEnvironmentVariables("CLOUDSLICER_");
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.WebHost.UseUrls(builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : "http://127.0.0.1:8080");
+        // A failed start is reported once, as one line, by the command; the host's own multi-line log of it is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
 
         var deployment = Deployment.From(builder.Configuration);

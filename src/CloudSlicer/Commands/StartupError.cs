@@ -9,12 +9,19 @@ internal static class StartupError
     public static string? Describe(Exception ex) => ex switch
     {
         ConfigurationException c => c.Message,
-        OptionsValidationException o => $"bad configuration: {string.Join("; ", o.Failures)}",
-        InvalidOperationException { InnerException: OptionsValidationException o } => $"bad configuration: {string.Join("; ", o.Failures)}",
+        OptionsValidationException o => Describe(o),
+        InvalidOperationException { InnerException: OptionsValidationException o } => Describe(o),
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) => $"cannot listen: {io.Message} (choose another --urls)",
         InvalidOperationException { InnerException: IOException io } => $"cannot listen: {io.Message} (choose another --urls)",
-        FormatException f => $"bad configuration: {f.Message}",
+        FormatException f => $"bad configuration (check --urls and other addresses): {f.Message}",
         UnauthorizedAccessException u => $"cannot use the data directory: {u.Message}",
         _ => null,
     };
+
+    // Options classes name their configuration section in a "Section" constant; say which one is wrong.
+    private static string Describe(OptionsValidationException ex)
+    {
+        var section = ex.OptionsType.GetField("Section")?.GetValue(null) as string ?? ex.OptionsType.Name;
+        return $"bad configuration in section '{section}': {string.Join("; ", ex.Failures)}";
+    }
 }

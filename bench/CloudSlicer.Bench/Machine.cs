@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace CloudSlicer.Bench;
+
+/// <summary>What the figures were measured on, and how busy the machine was.</summary>
+public sealed record Machine(int Cores, string CpuModel, string FfmpegVersion, string Os, string Runtime)
+{
+    public static async Task<Machine> DescribeAsync()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo")
+            .Where(l => l.StartsWith("model name", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())
+            .FirstOrDefault() ?? "unknown";
+        var ffmpeg = (await Tools.RunAsync(Tools.Ffmpeg, ["-version"], CancellationToken.None)).Split('\n')[0].Trim();
+        return new Machine(Environment.ProcessorCount, cpu, ffmpeg, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
+    }
+
+    /// <summary>The 1-, 5- and 15-minute load averages, as /proc/loadavg has them ("2.01 1.87 1.20").</summary>
+    public static string LoadAverage()
+    {
+        var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(' ', fields.Take(3));
+    }
+
+    public static double LoadAverage1() =>
+        double.Parse(LoadAverage().Split(' ')[0], CultureInfo.InvariantCulture);
+}
+
+/// <summary>ffmpeg processes found through /proc, as the cancel goal defines "stopped".</summary>
+public static class ProcScan
+{
+    /// <summary>Pids of ffmpeg processes whose command line mentions <paramref name="fragment"/> (the server's data directory).</summary>
+    public static List<int> FfmpegMentioning(string fragment)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string cmdline;
+            try
+            {
+                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;   // it ended while we looked
+            }
+
+            var argv = cmdline.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            if (argv.Length > 0 && Path.GetFileName(argv[0]) == "ffmpeg" && argv.Skip(1).Any(a => a.Contains(fragment, StringComparison.Ordinal)))
+            {
+                found.Add(pid);
+            }
+        }
+
+        return found;
+    }
+}
+
+/// <summary>Runs the media tools for set-up work (not the timed runs, which own their processes).</summary>
+public static class Tools
+{
+    public const string Ffmpeg = "/usr/bin/ffmpeg";
+    public const string Ffprobe = "/usr/bin/ffprobe";
+
+    public static async Task<string> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return process.ExitCode == 0
+            ? await stdout
+            : throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+    }
+}
+
+/// <summary>
+/// CPU time from /proc/&lt;pid&gt;/stat: the process's own (utime + stime) and its reaped children's (cutime + cstime).
+/// Unlike wall time it does not grow when other work shares the CPU, so it shows whether a slower run did more work.
+/// </summary>
+public readonly record struct CpuTimes(TimeSpan Own, TimeSpan Children)
+{
+    /// <summary>Linux reports these in USER_HZ, which the kernel's user ABI fixes at 100 per second.</summary>
+    private const double TicksPerSecond = 100;
+
+    public static CpuTimes Of(int pid) => Parse(File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat"));
+
+    public static CpuTimes OfSelf() => Parse(File.ReadAllText("/proc/self/stat"));
+
+    public static CpuTimes operator -(CpuTimes a, CpuTimes b) => new(a.Own - b.Own, a.Children - b.Children);
+
+    public TimeSpan Total => Own + Children;
+
+    private static CpuTimes Parse(string stat)
+    {
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so count fields after the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        TimeSpan Field(int number) => TimeSpan.FromSeconds(long.Parse(fields[number - 3], CultureInfo.InvariantCulture) / TicksPerSecond);
+        return new CpuTimes(Field(14) + Field(15), Field(16) + Field(17));
+    }
+}

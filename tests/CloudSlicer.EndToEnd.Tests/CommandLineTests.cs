@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using CloudSlicer.Testing;
+
+namespace CloudSlicer.EndToEnd.Tests;
+
+/// <summary>The <c>cloudslicer</c> commands as DESIGN.md §2 defines them.</summary>
+public sealed class CommandLineTests
+{
+    [Fact]
+    public async Task Owner_add_prints_only_its_json_and_the_owner_can_sign_against_serve()
+    {
+        using var data = new TempDirectory();
+        var (exit, stdout, _) = await Cli.RunAsync(null, "owner", "add", "--name", "team-b", "--data", data.Path);
+        Assert.Equal(0, exit);
+        Assert.Matches("""^\{"owner": "[0-9a-f]{32}", "secret": "[A-Za-z0-9_-]{40}"\}\n$""", stdout);
+        var created = JsonNode.Parse(stdout)!;
+
+        await using var server = await ServerProcess.StartAsync(data.Path, null, "--slicers", "0");
+        Assert.Null(server.Owner);   // the store already had an owner: none is created
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        var client = new Api2Client(http, created["owner"]!.GetValue<string>(), created["secret"]!.GetValue<string>());
+        var list = await client.CallAsync("/api2/cloudslicer/jobs/list");
+        Assert.Equal(0, list["error"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Owner_keys_can_be_added_and_disabled_and_any_enabled_key_signs()
+    {
+        using var data = new TempDirectory();
+        var owner = JsonNode.Parse((await Cli.RunAsync(null, "owner", "add", "--data", data.Path)).Stdout)!;
+        var id = owner["owner"]!.GetValue<string>();
+        var (exit, stdout, _) = await Cli.RunAsync(null, "owner", "key", "add", "--owner", id, "--data", data.Path);
+        Assert.Equal(0, exit);
+        var second = JsonNode.Parse(stdout)!["secret"]!.GetValue<string>();
+        Assert.NotEqual(owner["secret"]!.GetValue<string>(), second);
+
+        var disabled = await Cli.RunAsync(null, "owner", "key", "disable", "--owner", id, "--key", owner["secret"]!.GetValue<string>(), "--data", data.Path);
+        Assert.Equal(0, disabled.ExitCode);
+        var unknown = await Cli.RunAsync(null, "owner", "key", "add", "--owner", new string('f', 32), "--data", data.Path);
+        Assert.Equal((1, ""), (unknown.ExitCode, unknown.Stdout));
+        Assert.Contains("no owner", unknown.Stderr, StringComparison.Ordinal);
+
+        await using var server = await ServerProcess.StartAsync(data.Path, null, "--slicers", "0");
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        var withSecond = await new Api2Client(http, id, second).CallAsync("/api2/cloudslicer/jobs/list");
+        Assert.Equal(0, withSecond["error"]!.GetValue<int>());
+        var withDisabled = await new Api2Client(http, id, owner["secret"]!.GetValue<string>()).CallAsync("/api2/cloudslicer/jobs/list");
+        Assert.Equal(1, withDisabled["error"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("--db", "postgres://slicer:hunter2@db.internal/cloudslicer", null, "PostgreSQL")]
+    [InlineData("--blobs", "s3://bucket/prefix?endpoint=http://127.0.0.1:9000", null, "s3")]
+    [InlineData("--slicers", "-1", null, "section 'Slicer'")]
+    [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Queue__MaxAttempts=0", "MaxAttempts")]
+    [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Media__FfmpegPath=/nonexistent/ffmpeg", "/nonexistent/ffmpeg")]
+    [InlineData("--urls", "not a url", null, "--urls")]
+    public async Task Bad_configuration_stops_serve_with_one_clear_line(string flag, string value, string? environment, string expected)
+    {
+        using var data = new TempDirectory();
+        var env = environment?.Split('=', 2) is [var key, var val] ? new Dictionary<string, string> { [key] = val } : null;
+        var (exit, stdout, stderr) = await Cli.RunAsync(env, "serve", "--data", data.Path, flag, value);
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("cloudslicer: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", stderr + stdout, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+}
