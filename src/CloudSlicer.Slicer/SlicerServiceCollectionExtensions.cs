@@ -1,6 +1,7 @@
 using CloudSlicer.Slicer.Handlers;
 using CloudSlicer.Slicer.Sources;
 using CloudSlicer.Media;
+using CloudSlicer.Storage.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,10 +24,18 @@ public static class SlicerServiceCollectionExtensions
     }
 }
 
-internal sealed class SlicerOptionsValidator : IValidateOptions<SlicerOptions>
+internal sealed class SlicerOptionsValidator(IOptions<QueueOptions> queue) : IValidateOptions<SlicerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SlicerOptions options) =>
-        options.Ladder.Any(r => r.Height < 2 || r.VideoKbps < 1 || r.MaxFrameRate <= 0)
-            ? ValidateOptionsResult.Fail("Slicer:Ladder rows need Height >= 2, VideoKbps >= 1 and MaxFrameRate > 0")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, SlicerOptions options)
+    {
+        if (options.Ladder.Any(r => r.Height < 2 || r.VideoKbps < 1 || r.MaxFrameRate <= 0))
+        {
+            return ValidateOptionsResult.Fail("Slicer:Ladder rows need Height >= 2, VideoKbps >= 1 and MaxFrameRate > 0");
+        }
+
+        // Two missed heartbeats must not lose a healthy slicer its job.
+        return options.HeartbeatInterval > TimeSpan.Zero && options.HeartbeatInterval * 3 <= queue.Value.LeaseDuration
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Slicer:HeartbeatInterval ({options.HeartbeatInterval}) must be positive and at most a third of Queue:LeaseDuration ({queue.Value.LeaseDuration})");
+    }
 }

@@ -28,16 +28,22 @@ public sealed class ApiServer : IAsyncDisposable
     public T Service<T>()
         where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<ApiServer> StartAsync(string? dataDirectory = null)
+    public static async Task<ApiServer> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), $"cloudslicer-api-{Guid.NewGuid():N}");
-        var app = ServeApp.Build(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Data"] = data,
             ["Slicer:Count"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var app = ServeApp.Build(configuration);
         await app.StartAsync();
         return new ApiServer(app, data, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
     }

@@ -55,6 +55,7 @@ public sealed class CommandLineTests
     [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Queue__MaxAttempts=0", "MaxAttempts")]
     [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Media__FfmpegPath=/nonexistent/ffmpeg", "/nonexistent/ffmpeg")]
     [InlineData("--urls", "not a url", null, "--urls")]
+    [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Slicer__HeartbeatInterval=00:00:20", "HeartbeatInterval")]
     public async Task Bad_configuration_stops_serve_with_one_clear_line(string flag, string value, string? environment, string expected)
     {
         using var data = new TempDirectory();

@@ -40,26 +40,13 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
     public async Task A_job_whose_server_crashed_mid_slice_is_retried_and_done_after_restart()
     {
         using var data = new TempDirectory();
-        var slow = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" };
-        string owner, secret, id;
-        await using (var first = await ServerProcess.StartAsync(data.Path, slow))
+        var (owner, secret, id) = await InterruptMidSliceAsync(data.Path, server =>
         {
-            (owner, secret) = (first.Owner!, first.Secret!);
-            using var http = new HttpClient { BaseAddress = new Uri(first.Url) };
-            var client = new Api2Client(http, owner, secret);
-            id = await client.CreateAsync(sources.Url("long.mp4"), new { trim = "0,8000" });
-            await Eventually.UntilAsync(
-                () => client.GetJobAsync(id),
-                j => j["progress"]!.GetValue<string>().StartsWith("Slicing", StringComparison.Ordinal),
-                TimeSpan.FromMinutes(1),
-                "the job to be slicing");
-            first.Crash();
-        }
+            server.Crash();
+            return Task.CompletedTask;
+        });
 
-        await using var second = await ServerProcess.StartAsync(data.Path);
-        using var http2 = new HttpClient { BaseAddress = new Uri(second.Url) };
-        var client2 = new Api2Client(http2, owner, secret);
-        var (job, seen) = await client2.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+        var (job, seen) = await WaitFinishedAfterRestartAsync(data.Path, owner, secret, id);
         Assert.Equal("done", job["state"]!.GetValue<string>());
         Assert.Equal(2, job["attempts"]!.GetValue<int>());   // the crashed attempt counts
         Assert.Contains(seen, s => s.State == "assigned");
@@ -69,27 +56,39 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
     public async Task A_clean_stop_mid_slice_hands_the_job_back_without_spending_an_attempt()
     {
         using var data = new TempDirectory();
-        var slow = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" };
-        string owner, secret, id;
-        await using (var first = await ServerProcess.StartAsync(data.Path, slow))
+        var (owner, secret, id) = await InterruptMidSliceAsync(data.Path, async server =>
         {
-            (owner, secret) = (first.Owner!, first.Secret!);
-            using var http = new HttpClient { BaseAddress = new Uri(first.Url) };
-            var client = new Api2Client(http, owner, secret);
-            id = await client.CreateAsync(sources.Url("long.mp4"), new { trim = "0,8000" });
-            await Eventually.UntilAsync(
-                () => client.GetJobAsync(id),
-                j => j["progress"]!.GetValue<string>().StartsWith("Slicing", StringComparison.Ordinal),
-                TimeSpan.FromMinutes(1),
-                "the job to be slicing");
-            await first.StopAsync();   // SIGTERM
+            await server.StopAsync();   // SIGTERM
             Assert.Empty(Media.FfmpegProcessesMentioning(data.Path));
-        }
+        });
 
-        await using var second = await ServerProcess.StartAsync(data.Path);
-        using var http2 = new HttpClient { BaseAddress = new Uri(second.Url) };
-        var (job, _) = await new Api2Client(http2, owner, secret).WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+        var (job, _) = await WaitFinishedAfterRestartAsync(data.Path, owner, secret, id);
         Assert.Equal("done", job["state"]!.GetValue<string>());
         Assert.Equal(1, job["attempts"]!.GetValue<int>());   // the interrupted attempt was given back
+    }
+
+    /// <summary>Starts a server with a slow preset, creates a job, and once it is slicing, interrupts the server.</summary>
+    private async Task<(string Owner, string Secret, string Id)> InterruptMidSliceAsync(string data, Func<ServerProcess, Task> interrupt)
+    {
+        var slow = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" };
+        await using var server = await ServerProcess.StartAsync(data, slow);
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        var client = new Api2Client(http, server.Owner!, server.Secret!);
+        var id = await client.CreateAsync(sources.Url("long.mp4"), new { trim = "0,8000" });
+        await Eventually.UntilAsync(
+            () => client.GetJobAsync(id),
+            j => j["progress"]!.GetValue<string>().StartsWith("Slicing", StringComparison.Ordinal),
+            TimeSpan.FromMinutes(1),
+            "the job to be slicing");
+        await interrupt(server);
+        return (server.Owner!, server.Secret!, id);
+    }
+
+    private static async Task<(System.Text.Json.Nodes.JsonObject Job, IReadOnlyList<(string State, string Progress)> Seen)> WaitFinishedAfterRestartAsync(
+        string data, string owner, string secret, string id)
+    {
+        await using var server = await ServerProcess.StartAsync(data);
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        return await new Api2Client(http, owner, secret).WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
     }
 }

@@ -174,4 +174,24 @@ public sealed class JobsApiTests : IAsyncLifetime
         var got = await client.CallAsync("/api2/cloudslicer/jobs/get", new { id });
         Assert.Equal("""{"trim":"1000"}""", got["job"]!["args"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task The_server_erases_finished_jobs_after_the_configured_retention()
+    {
+        await _server.DisposeAsync();
+        _server = await ApiServer.StartAsync(settings: new Dictionary<string, string?> { ["Queue:Retention"] = "00:00:01" });
+        _client = await _server.NewOwnerClientAsync();
+        var kept = (await CreateAsync())["id"]!.GetValue<string>();
+        var cancelled = (await CreateAsync())["id"]!.GetValue<string>();
+        await _client.CallAsync("/api2/cloudslicer/jobs/cancel", new { id = cancelled });
+
+        // The maintenance loop runs every 5 s; waiting jobs are never erased.
+        await Eventually.UntilAsync(
+            () => _client.CallAsync("/api2/cloudslicer/jobs/get", new { id = cancelled }),
+            r => r["error"]!.GetValue<int>() == 1,
+            TimeSpan.FromSeconds(30),
+            "the cancelled job to be erased");
+        var stillThere = await _client.CallAsync("/api2/cloudslicer/jobs/get", new { id = kept });
+        Assert.Equal("waiting", stillThere["job"]!["state"]!.GetValue<string>());
+    }
 }
