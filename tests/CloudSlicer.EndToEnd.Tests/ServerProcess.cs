@@ -61,6 +61,8 @@ public sealed class ServerProcess : IAsyncDisposable
         // Short leases and few attempts keep failure and crash tests quick; the mechanism is the same.
         start.Environment["CLOUDSLICER_Queue__LeaseDuration"] = "00:00:06";
         start.Environment["CLOUDSLICER_Queue__MaxAttempts"] = "2";
+        start.Environment["CLOUDSLICER_Queue__RetryDelay"] = "00:00:00.200";
+        start.Environment["CLOUDSLICER_Slicer__IdlePoll"] = "00:00:00.200";
         start.Environment["CLOUDSLICER_Slicer__HeartbeatInterval"] = "00:00:01";
         start.Environment["CLOUDSLICER_Slicer__Ladder__0__Height"] = "144";
         start.Environment["CLOUDSLICER_Slicer__Ladder__0__VideoKbps"] = "200";

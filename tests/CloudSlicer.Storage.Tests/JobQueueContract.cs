@@ -23,6 +23,7 @@ public abstract partial class JobQueueContract
     {
         MaxAttempts = 3,
         LeaseDuration = TimeSpan.FromSeconds(30),
+        RetryDelay = TimeSpan.Zero,   // most tests retry at once; Failed_attempts_back_off_* sets a delay
         Retention = TimeSpan.FromHours(72),
     };
 
@@ -231,6 +232,27 @@ public abstract partial class JobQueueContract
 
         var second = (await queue.TryClaimAsync("slicer-b", Ct))!;
         Assert.Equal((job.Id, 1), (second.Job.Id, second.Job.Attempts));
+    }
+
+    [Fact]
+    public async Task Failed_attempts_back_off_doubling_up_to_the_maximum_delay()
+    {
+        Options.RetryDelay = TimeSpan.FromSeconds(10);
+        Options.MaxRetryDelay = TimeSpan.FromSeconds(15);
+        Options.MaxAttempts = 5;
+        var queue = await CreateQueueAsync();
+        await EnqueueAsync(queue, OwnerA);
+
+        foreach (var delay in new[] { 10, 15, 15 })   // 10 s, then 20 s capped at 15 s
+        {
+            var claim = (await queue.TryClaimAsync("slicer-a", Ct))!;
+            Assert.Equal(JobState.Waiting, await queue.FailAsync(claim.Lease, "source server down", Ct));
+            Clock.Advance(TimeSpan.FromSeconds(delay) - TimeSpan.FromMilliseconds(1));
+            Assert.Null(await queue.TryClaimAsync("slicer-a", Ct));
+            Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.NotNull(await queue.TryClaimAsync("slicer-a", Ct));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
         ArgumentNullException.ThrowIfNull(error);
         var states = await db.QueryAsync(
             SqliteSql.Fail,
-            [("@id", lease.JobId), ("@token", lease.Token), ("@error", error), ("@maxAttempts", _options.MaxAttempts), ("@now", Now())],
+            [("@id", lease.JobId), ("@token", lease.Token), ("@error", error), ("@maxAttempts", _options.MaxAttempts), ("@now", Now()), .. RetryParameters],
             ReadState,
             cancellationToken);
         if (states is not [var state])
@@ -163,7 +163,7 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
     {
         var states = await db.QueryAsync(
             SqliteSql.ReapExpiredLeases,
-            [("@now", Now()), ("@maxAttempts", _options.MaxAttempts), ("@error", LeaseExpiredError)],
+            [("@now", Now()), ("@maxAttempts", _options.MaxAttempts), ("@error", LeaseExpiredError), .. RetryParameters],
             ReadState,
             cancellationToken);
         if (states.Contains(JobState.Waiting))
@@ -179,6 +179,12 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
             SqliteSql.EraseFinished, [("@cutoff", Now() - (long)_options.Retention.TotalMilliseconds)], cancellationToken);
 
     private long LeaseMs => (long)_options.LeaseDuration.TotalMilliseconds;
+
+    private (string Name, object? Value)[] RetryParameters =>
+    [
+        ("@retryDelay", (long)_options.RetryDelay.TotalMilliseconds),
+        ("@maxRetryDelay", (long)_options.MaxRetryDelay.TotalMilliseconds),
+    ];
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -41,7 +41,7 @@ internal static class SqliteSql
                lease_token = @token, lease_expires = @expires, slicer = @slicer,
                progress = 'Starting', percent = 0
          WHERE id = (SELECT j.id FROM jobs j
-                      WHERE j.state = 'waiting'
+                      WHERE j.state = 'waiting' AND j.run_after <= @now
                       ORDER BY (SELECT COUNT(*) FROM jobs a WHERE a.owner = j.owner AND a.state = 'assigned'),
                                j.created, j.seq
                       LIMIT 1)
@@ -69,11 +69,13 @@ internal static class SqliteSql
         """;
 
     // In SET, "attempts" is the value before this statement: the attempt that just failed is already counted.
+    // The next attempt waits RetryDelay, doubling with each attempt, at most MaxRetryDelay.
     public const string Fail = """
         UPDATE jobs
            SET state = CASE WHEN attempts >= @maxAttempts THEN 'error' ELSE 'waiting' END,
                finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
                closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
+               run_after = @now + MIN(@retryDelay << MIN(attempts - 1, 20), @maxRetryDelay),
                last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
         RETURNING state;
@@ -82,7 +84,7 @@ internal static class SqliteSql
     // A clean shutdown is not the job's failure: the attempt it counted is given back.
     public const string Release = """
         UPDATE jobs
-           SET state = 'waiting', attempts = MAX(attempts - 1, 0), progress = '', percent = 0,
+           SET state = 'waiting', attempts = MAX(attempts - 1, 0), progress = '', percent = 0, run_after = 0,
                lease_token = NULL, lease_expires = NULL
          WHERE id = @id AND state = 'assigned' AND lease_token = @token;
         """;
@@ -92,6 +94,7 @@ internal static class SqliteSql
            SET state = CASE WHEN attempts >= @maxAttempts THEN 'error' ELSE 'waiting' END,
                finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
                closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
+               run_after = @now + MIN(@retryDelay << MIN(attempts - 1, 20), @maxRetryDelay),
                last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
          WHERE state = 'assigned' AND lease_expires < @now
         RETURNING state;

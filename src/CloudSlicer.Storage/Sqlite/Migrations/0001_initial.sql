@@ -36,6 +36,8 @@ CREATE TABLE jobs (
     percent       INTEGER NOT NULL DEFAULT 0,
     asset         TEXT,
     created       INTEGER NOT NULL,
+    -- A waiting job is not claimed before this time: failed attempts back off instead of retrying at once.
+    run_after     INTEGER NOT NULL DEFAULT 0,
     slicer        TEXT,
     -- The claim generation: set by each claim, checked by every write from a slicer (fencing). Kept on a
     -- cancelled job so the holder's next heartbeat learns of the cancel.
