@@ -23,9 +23,6 @@ public sealed record Machine(int Cores, string CpuModel, string FfmpegVersion, s
         var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return string.Join(' ', fields.Take(3));
     }
-
-    public static double LoadAverage1() =>
-        double.Parse(LoadAverage().Split(' ')[0], CultureInfo.InvariantCulture);
 }
 
 /// <summary>ffmpeg processes found through /proc, as the cancel goal defines "stopped".</summary>
@@ -121,3 +118,55 @@ public readonly record struct CpuTimes(TimeSpan Own, TimeSpan Children)
         return new CpuTimes(Field(14) + Field(15), Field(16) + Field(17));
     }
 }
+
+/// <summary>
+/// What the rest of the machine did while one run was timed: CPU time used by processes outside the run (from
+/// /proc/stat's busy time minus the run's and this bench's own), and time the hypervisor stole. The load average is
+/// no substitute here: it counts every ffmpeg thread waiting for a core, and on this VM it stays high when idle.
+/// </summary>
+public sealed class Contention
+{
+    private const double TicksPerSecond = 100;   // USER_HZ, as in CpuTimes
+
+    private readonly long _busy;
+    private readonly long _steal;
+    private readonly TimeSpan _benchOwn;
+    private readonly long _start;
+
+    private Contention()
+    {
+        (_busy, _steal) = ReadStat();
+        _benchOwn = CpuTimes.OfSelf().Own;
+        _start = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    public static Contention Start() => new();
+
+    /// <param name="runCpu">The CPU time the run under test used (its processes, measured separately).</param>
+    public ContentionFigures Stop(TimeSpan runCpu)
+    {
+        var (busy, steal) = ReadStat();
+        var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_start);
+        var bench = CpuTimes.OfSelf().Own - _benchOwn;
+        var others = TimeSpan.FromSeconds((busy - _busy) / TicksPerSecond) - runCpu - bench;
+        var capacity = wall * Environment.ProcessorCount;
+        return new ContentionFigures(
+            others < TimeSpan.Zero ? TimeSpan.Zero : others,
+            TimeSpan.FromSeconds((steal - _steal) / TicksPerSecond),
+            capacity > TimeSpan.Zero ? Math.Max(0, others / capacity) : 0);
+    }
+
+    /// <summary>The aggregate "cpu" line: busy = user + nice + system + irq + softirq (guest time is inside user); steal apart.</summary>
+    private static (long Busy, long Steal) ReadStat()
+    {
+        var line = File.ReadLines("/proc/stat").First(l => l.StartsWith("cpu ", StringComparison.Ordinal));
+        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return (f[0] + f[1] + f[2] + f[5] + f[6], f.Length > 7 ? f[7] : 0);
+    }
+}
+
+/// <param name="Others">CPU time used by processes outside the run under test (and outside this bench).</param>
+/// <param name="Steal">Time the hypervisor gave this VM's CPUs to others.</param>
+/// <param name="Share">Others as a share of the machine's capacity over the run (cores × wall time).</param>
+public readonly record struct ContentionFigures(TimeSpan Others, TimeSpan Steal, double Share);

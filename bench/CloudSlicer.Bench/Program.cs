@@ -91,8 +91,9 @@ namespace CloudSlicer.Bench
                 for (var i = 1; i <= options.Pairs; i++)
                 {
                     var output = Path.Combine(temp.FullName, $"baseline-{i}");
+                    var meter = Contention.Start();
                     var (bare, bareCpu) = await baseline.RunAsync(output, ct);
-                    var loadBare = Machine.LoadAverage1();
+                    var bareContention = meter.Stop(bareCpu);
                     var counts = baseline.SegmentCounts(output);
                     segments ??= counts;
                     if (!counts.SequenceEqual(segments))
@@ -101,10 +102,11 @@ namespace CloudSlicer.Bench
                     }
 
                     Directory.Delete(output, recursive: true);
-                    Console.WriteLine(string.Create(Inv, $"pair {i}: bare ffmpeg  {bare.TotalSeconds,7:0.00} s  (cpu {bareCpu.TotalSeconds:0.00} s; load {loadBare:0.00})"));
+                    Console.WriteLine(string.Create(Inv, $"pair {i}: bare ffmpeg  {bare.TotalSeconds,7:0.00} s  (cpu {bareCpu.TotalSeconds:0.00} s; other processes {bareContention.Share:0%} of the cores)"));
 
+                    meter = Contention.Start();
                     var sliced = await SlicingRun.RunAsync(server, jobs, sourceUrl, poll, ct);
-                    var loadSliced = Machine.LoadAverage1();
+                    var slicedContention = meter.Stop(sliced.Cpu.Total);
                     await SlicingRun.CheckAssetAsync(http, sliced.Asset, segments, baseline.Rays.Count, ct);
                     if (sliced.LadderCommandLogged is { } logged)
                     {
@@ -116,10 +118,10 @@ namespace CloudSlicer.Bench
                         }
                     }
 
-                    var pair = new Pair(i, bare, bareCpu, loadBare, sliced, loadSliced);
+                    var pair = new Pair(i, bare, bareCpu, bareContention, sliced, slicedContention);
                     pairs.Add(pair);
                     Console.WriteLine(string.Create(Inv,
-                        $"pair {i}: CloudSlicer  {sliced.Elapsed.TotalSeconds,7:0.00} s  (cpu {sliced.Cpu.Total.TotalSeconds:0.00} s; load {loadSliced:0.00}; ratio {pair.Ratio:0.000}; asset {sliced.Asset} checked)"));
+                        $"pair {i}: CloudSlicer  {sliced.Elapsed.TotalSeconds,7:0.00} s  (cpu {sliced.Cpu.Total.TotalSeconds:0.00} s; other processes {slicedContention.Share:0%} of the cores; ratio {pair.Ratio:0.000}; asset {sliced.Asset} checked)"));
                 }
 
                 var cancels = new List<CancelResult>();

@@ -2,8 +2,8 @@ using CloudSlicer.Core.Assets;
 
 namespace CloudSlicer.Bench;
 
-/// <summary>One interleaved pair: the bare ffmpeg run, then the CloudSlicer run, each with the 1-minute load average after it.</summary>
-public sealed record Pair(int Number, TimeSpan Baseline, TimeSpan BaselineCpu, double LoadAfterBaseline, SlicingResult CloudSlicer, double LoadAfterCloudSlicer)
+/// <summary>One interleaved pair: the bare ffmpeg run, then the CloudSlicer run, each with what the rest of the machine did meanwhile.</summary>
+public sealed record Pair(int Number, TimeSpan Baseline, TimeSpan BaselineCpu, ContentionFigures BaselineContention, SlicingResult CloudSlicer, ContentionFigures CloudSlicerContention)
 {
     public double Ratio => CloudSlicer.Elapsed / Baseline;
 
@@ -55,6 +55,16 @@ public sealed record Results
     public TimeSpan CloudSlicerMedian => Median(Pairs.Select(p => p.CloudSlicer.Elapsed));
 
     public double Ratio => CloudSlicerMedian / BaselineMedian;
+
+    /// <summary>Judged on the ratio as printed (three decimals), so the verdict never disagrees with the figure beside it.</summary>
+    public bool RatioMet => Math.Round(Ratio, 3) <= RatioGoal;
+
+    /// <summary>How far apart the bare ffmpeg runs were, (max - min) / median: the run-to-run noise of the encode itself.</summary>
+    public double BaselineSpread =>
+        Pairs.Count < 2 ? 0 : (Pairs.Max(p => p.Baseline) - Pairs.Min(p => p.Baseline)) / BaselineMedian;
+
+    /// <summary>Whether the ratio is nearer the goal than the noise: another run could land on the other side.</summary>
+    public bool WithinNoise => Pairs.Count > 1 && Math.Abs(Ratio - RatioGoal) < BaselineSpread;
 
     public TimeSpan BaselineCpuMedian => Median(Pairs.Select(p => p.BaselineCpu));
 
