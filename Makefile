@@ -4,6 +4,8 @@
 DOTNET      ?= dotnet
 CONFIG      ?= Release
 RESULTS     := TestResults
+# ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
+RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
 .PHONY: run test build deps clean bench
 
@@ -11,7 +13,8 @@ deps:
 	@bash scripts/deps.sh
 
 build:
-	$(DOTNET) publish src/CloudSlicer/CloudSlicer.csproj -c $(CONFIG) -o dist --nologo -v quiet
+	$(DOTNET) publish src/CloudSlicer/CloudSlicer.csproj -c $(CONFIG) -r $(RID) --self-contained false \
+		-p:PublishReadyToRun=true -o dist --nologo -v quiet
 	@echo "built dist/cloudslicer"
 
 run: deps build

@@ -96,6 +96,8 @@ public sealed class SlicingTests(Sources sources) : IClassFixture<Sources>, IAsy
         using var poster = await _http.GetAsync($"/{asset}/poster.jpg");
         Assert.Equal(HttpStatusCode.OK, poster.StatusCode);
         Assert.Equal("image/jpeg", poster.Content.Headers.ContentType!.MediaType);
+        var posterSize = await Media.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", $"{_server.Url}/{asset}/poster.jpg");
+        Assert.Equal("mjpeg,426,240", posterSize.Trim());   // the top ray's size (ladder 144p, 240p in ServerProcess)
 
         // The sidecar clip.mp4.cfg gave the description the job's args did not.
         var metadata = JsonNode.Parse(await _http.GetStringAsync($"/{asset}/asset.json"))!;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CloudSlicer.Core.Assets;
+using CloudSlicer.Media.Hls;
 
 namespace CloudSlicer.Media.Ffmpeg;
 
@@ -125,10 +126,10 @@ public static partial class FfmpegCommands
             "-hls_playlist_type", "vod",
             "-hls_segment_type", "fmp4",
             "-hls_flags", "independent_segments",
-            "-hls_fmp4_init_filename", "init.mp4",
+            "-hls_fmp4_init_filename", HlsOutput.InitName,
             "-var_stream_map", $"{stream},name:{name}",
-            "-hls_segment_filename", $"{dir}/%v/seg_%05d.m4s",
-            $"{dir}/%v/index.m3u8");
+            "-hls_segment_filename", $"{dir}/%v/{HlsOutput.SegmentPattern}",
+            $"{dir}/%v/{HlsOutput.PlaylistName}");
     }
 
     [GeneratedRegex("^[a-z0-9]{1,16}$")]

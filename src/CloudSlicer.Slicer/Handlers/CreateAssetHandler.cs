@@ -61,12 +61,15 @@ public sealed class CreateAssetHandler(
         var written = await ffmpeg.RunAsync(ladder, duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
         RequireWhole(written, duration);
 
-        var posterAt = start + TimeSpan.FromTicks(Math.Min(duration.Ticks / 10, TimeSpan.FromSeconds(5).Ticks));
-        var poster = FfmpegCommands.Poster(sourcePath, Path.Combine(output, "poster.jpg"), posterAt, rays[^1].Height);
-        await ffmpeg.RunAsync(poster, TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(Path.Combine(output, "poster.jpg")))
+        // The poster is the first frame of a slice of the top ray (a key frame): a little way in, since
+        // many sources open on black, and one frame to decode.
+        var posterSlice = (int)(TimeSpan.FromTicks(Math.Min(duration.Ticks / 2, TimeSpan.FromSeconds(5).Ticks)).Ticks / Slices.SliceDuration.Ticks);
+        var sample = await HlsOutput.WriteSliceSampleAsync(output, rays[^1].Name, posterSlice, context.Work.File("poster-sample.mp4"), cancellationToken).ConfigureAwait(false);
+        var posterPath = Path.Combine(output, "poster.jpg");
+        await ffmpeg.RunAsync(FfmpegCommands.Poster(sample, posterPath, TimeSpan.Zero, rays[^1].Height), TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(posterPath))
         {
-            throw new JobFailedException("ffmpeg could not take a poster frame from the source; the file is probably damaged");
+            throw new JobFailedException("ffmpeg could not take a poster frame from the sliced video");
         }
 
         context.Progress.Phase("Storing", 95);
