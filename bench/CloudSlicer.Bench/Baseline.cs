@@ -1,3 +1,4 @@
+using CloudSlicer.Testing;
 using System.Diagnostics;
 using System.Text;
 using CloudSlicer.Core.Assets;
@@ -101,7 +102,7 @@ public sealed class Baseline
             {
                 var playlist = Path.Combine(outputDirectory, name, "index.m3u8");
                 return File.Exists(playlist)
-                    ? Playlists.SegmentCount(File.ReadAllText(playlist))
+                    ? HlsPlaylists.SegmentCount(File.ReadAllText(playlist))
                     : throw new InvalidOperationException($"the baseline wrote no {playlist}");
             });
     }
@@ -115,22 +116,4 @@ public sealed class Baseline
             keep?.Append(buffer, 0, read);
         }
     }
-}
-
-/// <summary>The few playlist facts the bench checks.</summary>
-public static class Playlists
-{
-    public static int SegmentCount(string mediaPlaylist) =>
-        mediaPlaylist.Split('\n').Count(l => l.StartsWith("#EXTINF:", StringComparison.Ordinal));
-
-    public static int VariantCount(string masterPlaylist) =>
-        masterPlaylist.Split('\n').Count(l => l.StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal));
-
-    /// <summary>URIs of a master's variants and renditions, in order ("{asset}/a/index.m3u8", ...).</summary>
-    public static IReadOnlyList<string> Uris(string playlist) =>
-        playlist.Split('\n').Select(l => l.Trim())
-            .SelectMany(line => line.StartsWith('#')
-                ? line.Split("URI=\"").Skip(1).Select(part => part[..part.IndexOf('"', StringComparison.Ordinal)])
-                : line.Length > 0 ? [line] : [])
-            .ToList();
 }

@@ -66,31 +66,8 @@ public static class Tools
     public const string Ffmpeg = "/usr/bin/ffmpeg";
     public const string Ffprobe = "/usr/bin/ffprobe";
 
-    public static async Task<string> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return process.ExitCode == 0
-            ? await stdout
-            : throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
-    }
+    public static Task<string> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        CloudSlicer.Testing.MediaClips.RunAsync(tool, args, cancellationToken);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CloudSlicer.Testing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -88,16 +89,16 @@ public static partial class SlicingRun
     public static async Task CheckAssetAsync(HttpClient http, string asset, IReadOnlyDictionary<string, int> baselineSegments, int rays, CancellationToken cancellationToken)
     {
         var master = await http.GetStringAsync($"/{asset}.m3u8", cancellationToken);
-        var variants = Playlists.VariantCount(master);
+        var variants = HlsPlaylists.VariantCount(master);
         if (variants != rays)
         {
             throw new InvalidOperationException($"asset {asset}: the master lists {variants} rays, the baseline planned {rays}:\n{master}");
         }
 
-        foreach (var uri in Playlists.Uris(master))
+        foreach (var uri in HlsPlaylists.Uris(master))
         {
             var rendition = uri.Split('/')[^2];
-            var segments = Playlists.SegmentCount(await http.GetStringAsync("/" + uri, cancellationToken));
+            var segments = HlsPlaylists.SegmentCount(await http.GetStringAsync("/" + uri, cancellationToken));
             if (!baselineSegments.TryGetValue(rendition, out var expected) || segments != expected)
             {
                 throw new InvalidOperationException($"asset {asset}: rendition '{rendition}' has {segments} segments, the baseline's has {expected}");

@@ -2,13 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CloudSlicer.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Logging;
 
 namespace CloudSlicer.EndToEnd.Tests;
 
@@ -26,18 +19,18 @@ public sealed class HttpsSourceTests(Sources sources) : IClassFixture<Sources>
         var pem = Path.Combine(data.Path, "trusted.pem");
         Directory.CreateDirectory(data.Path);
         await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem());
-        await using var https = await StartHttpsAsync(sources.Directory, certificate);
+        await using var https = await LoopbackFileServer.StartAsync(sources.Directory, certificate);
 
         await using var trusting = await ServerProcess.StartAsync(Path.Combine(data.Path, "a"), new Dictionary<string, string> { ["SSL_CERT_FILE"] = pem });
         using var http = new HttpClient { BaseAddress = new Uri(trusting.Url) };
         var client = new Api2Client(http, trusting.Owner!, trusting.Secret!);
-        var (done, _) = await client.WaitFinishedAsync(await client.CreateAsync($"{https}/clip.mp4", new { trim = "0,3000" }), TimeSpan.FromMinutes(2));
+        var (done, _) = await client.WaitFinishedAsync(await client.CreateAsync(https.UrlOf("clip.mp4"), new { trim = "0,3000" }), TimeSpan.FromMinutes(2));
         Assert.Equal("done", done["state"]!.GetValue<string>());
 
         await using var untrusting = await ServerProcess.StartAsync(Path.Combine(data.Path, "b"));
         using var http2 = new HttpClient { BaseAddress = new Uri(untrusting.Url) };
         var client2 = new Api2Client(http2, untrusting.Owner!, untrusting.Secret!);
-        var (failed, _) = await client2.WaitFinishedAsync(await client2.CreateAsync($"{https}/clip.mp4"), TimeSpan.FromMinutes(2));
+        var (failed, _) = await client2.WaitFinishedAsync(await client2.CreateAsync(https.UrlOf("clip.mp4")), TimeSpan.FromMinutes(2));
         Assert.Equal("error", failed["state"]!.GetValue<string>());
         Assert.Contains("certificate", failed["last_error"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
     }
@@ -53,24 +46,5 @@ public sealed class HttpsSourceTests(Sources sources) : IClassFixture<Sources>
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var created = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
-    }
-
-    private static async Task<AsyncApp> StartHttpsAsync(string directory, X509Certificate2 certificate)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(certificate)));
-        var app = builder.Build();
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(directory), ServeUnknownFileTypes = true });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new AsyncApp(app, address.TrimEnd('/'));
-    }
-
-    private sealed record AsyncApp(WebApplication App, string Url) : IAsyncDisposable
-    {
-        public override string ToString() => Url;
-
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
     }
 }

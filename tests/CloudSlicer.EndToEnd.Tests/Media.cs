@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CloudSlicer.Testing;
 
 namespace CloudSlicer.EndToEnd.Tests;
 
@@ -21,37 +21,7 @@ internal static class Media
         return JsonNode.Parse(json)!["streams"]!.AsArray().Select(s => s!["codec_type"]!.GetValue<string>()).ToList();
     }
 
-    /// <summary>The #EXTINF durations of a media playlist.</summary>
-    public static IReadOnlyList<double> SegmentDurations(string playlist) =>
-        playlist.Split('\n')
-            .Where(line => line.StartsWith("#EXTINF:", StringComparison.Ordinal))
-            .Select(line => double.Parse(line["#EXTINF:".Length..].TrimEnd(',', '\r'), CultureInfo.InvariantCulture))
-            .ToList();
-
-    /// <summary>URIs of a playlist (lines that are not tags), plus URI="..." attributes.</summary>
-    public static IReadOnlyList<string> Uris(string playlist) =>
-        playlist.Split('\n').Select(l => l.Trim())
-            .SelectMany(line => line.StartsWith('#')
-                ? line.Split("URI=\"").Skip(1).Select(part => part[..part.IndexOf('"', StringComparison.Ordinal)])
-                : line.Length > 0 ? [line] : [])
-            .ToList();
-
-    public static async Task<string> RunAsync(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? await stdout
-            : throw new InvalidOperationException($"{tool} failed ({process.ExitCode}): {await stderr}");
-    }
+    public static Task<string> RunAsync(string tool, params string[] args) => MediaClips.RunAsync(tool, args, CancellationToken.None);
 
     /// <summary>ffmpeg processes whose command line mentions <paramref name="fragment"/> (e.g. the server's data directory).</summary>
     public static IReadOnlyList<int> FfmpegProcessesMentioning(string fragment) =>

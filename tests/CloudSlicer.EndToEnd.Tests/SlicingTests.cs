@@ -65,10 +65,10 @@ public sealed class SlicingTests(Sources sources) : IClassFixture<Sources>, IAsy
         Assert.Contains("audio", await Media.ProbeStreamTypesAsync(masterUrl));
 
         // Every ray and the audio are cut in 4.096 s slices (the last one shorter).
-        foreach (var playlistUri in Media.Uris(masterText))
+        foreach (var playlistUri in HlsPlaylists.Uris(masterText))
         {
             var playlist = await _http.GetStringAsync($"{_server.Url}/{playlistUri}");
-            var durations = Media.SegmentDurations(playlist);
+            var durations = HlsPlaylists.SegmentDurations(playlist);
             Assert.NotEmpty(durations);
             Assert.All(durations.SkipLast(1), d => Assert.InRange(d, 4.0, 4.2));
             Assert.InRange(durations.Sum(), 4.2, 4.9);
@@ -82,9 +82,9 @@ public sealed class SlicingTests(Sources sources) : IClassFixture<Sources>, IAsy
         var (done, _) = await _client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
         var asset = done["asset"]!.GetValue<string>();
         var masterText = await _http.GetStringAsync($"/{asset}.m3u8");
-        var rayPlaylistUri = Media.Uris(masterText).First(u => !u.Contains("audio", StringComparison.Ordinal));
+        var rayPlaylistUri = HlsPlaylists.Uris(masterText).First(u => !u.Contains("audio", StringComparison.Ordinal));
         var rayDir = rayPlaylistUri[..(rayPlaylistUri.LastIndexOf('/') + 1)];
-        var segment = Media.Uris(await _http.GetStringAsync($"/{rayPlaylistUri}"))[^1];
+        var segment = HlsPlaylists.Uris(await _http.GetStringAsync($"/{rayPlaylistUri}"))[^1];
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/{rayDir}{segment}");
         request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 99);

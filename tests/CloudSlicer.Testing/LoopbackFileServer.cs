@@ -1,3 +1,5 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -24,11 +26,18 @@ public sealed class LoopbackFileServer : IAsyncDisposable
 
     public string UrlOf(string fileName) => $"{BaseUrl}/{Uri.EscapeDataString(fileName)}";
 
-    public static async Task<LoopbackFileServer> StartAsync(string directory)
+    /// <param name="certificate">Serve https with this certificate instead of plain http.</param>
+    public static async Task<LoopbackFileServer> StartAsync(string directory, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         app.UseStaticFiles(new StaticFileOptions
         {
