@@ -50,6 +50,7 @@ public static class ServeApp
         services.AddOptions<Api2Options>().BindConfiguration(Api2Options.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Api2Authenticator>();
         services.AddHostedService<QueueMaintenance>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddSlicer(builder.Configuration);
         services.AddCors(cors => cors.AddPolicy(ContentApi.CorsPolicy, policy => policy
             .AllowAnyOrigin().WithMethods(HttpMethods.Get, HttpMethods.Head).WithHeaders("Range")
@@ -58,6 +59,7 @@ public static class ServeApp
         var app = builder.Build();
         app.UseCors();
         app.UseApi2Signing();
+        app.MapHealthChecks("/healthz");
         app.MapCloudSlicerApi();
         app.MapUnknownApi2();
         app.MapContent();
