@@ -45,10 +45,24 @@ public sealed class LeaseKeeper : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Sends one heartbeat now (used when the pipeline enters a new phase).</summary>
+    /// <summary>
+    /// Sends one heartbeat now (also used when the pipeline enters a new phase). A failed heartbeat (a
+    /// database hiccup) is logged, not thrown: the job keeps working, and if heartbeats keep failing the
+    /// lease expires, the job is retried elsewhere, and this slicer's final write is fenced off.
+    /// </summary>
     public async Task BeatAsync(CancellationToken cancellationToken)
     {
-        var status = await _queue.HeartbeatAsync(_lease, _progress.Current, cancellationToken).ConfigureAwait(false);
+        LeaseStatus status;
+        try
+        {
+            status = await _queue.HeartbeatAsync(_lease, _progress.Current, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SlicerLog.HeartbeatFailed(_logger, _lease.JobId, ex);
+            return;
+        }
+
         switch (status)
         {
             case LeaseStatus.Held:
@@ -67,16 +81,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
         using var timer = new PeriodicTimer(interval, clock);
         while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
         {
-            try
-            {
-                await BeatAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A database hiccup: keep working; if heartbeats keep failing the lease expires and the
-                // job is retried elsewhere, and our final write is fenced off.
-                SlicerLog.HeartbeatFailed(_logger, _lease.JobId, ex);
-            }
+            await BeatAsync(_stop.Token).ConfigureAwait(false);
         }
     }
 

@@ -61,16 +61,7 @@ public sealed class CreateAssetHandler(
         var written = await ffmpeg.RunAsync(ladder, duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
         RequireWhole(written, duration);
 
-        // The poster is the first frame of a slice of the top ray (a key frame): a little way in, since
-        // many sources open on black, and one frame to decode.
-        var posterSlice = (int)(TimeSpan.FromTicks(Math.Min(duration.Ticks / 2, TimeSpan.FromSeconds(5).Ticks)).Ticks / Slices.SliceDuration.Ticks);
-        var sample = await HlsOutput.WriteSliceSampleAsync(output, rays[^1].Name, posterSlice, context.Work.File("poster-sample.mp4"), cancellationToken).ConfigureAwait(false);
-        var posterPath = Path.Combine(output, "poster.jpg");
-        await ffmpeg.RunAsync(FfmpegCommands.Poster(sample, posterPath, TimeSpan.Zero, rays[^1].Height), TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(posterPath))
-        {
-            throw new JobFailedException("ffmpeg could not take a poster frame from the sliced video");
-        }
+        await MakePosterAsync(context, output, rays[^1], duration, cancellationToken).ConfigureAwait(false);
 
         context.Progress.Phase("Storing", 95);
         await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
@@ -82,6 +73,22 @@ public sealed class CreateAssetHandler(
             [("asset.json", metadata), ("master.m3u8", HlsMaster.Build(rays, source.HasAudio, $"{asset}/", media.AudioKbps))],
             cancellationToken).ConfigureAwait(false);
         return new JobOutput(asset);
+    }
+
+    /// <summary>
+    /// The poster is the first frame of a slice of the top ray (a key frame): a little way in, since many
+    /// sources open on black, and only one frame to decode.
+    /// </summary>
+    private async Task MakePosterAsync(JobContext context, string output, Ray top, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var at = TimeSpan.FromTicks(Math.Min(duration.Ticks / 2, TimeSpan.FromSeconds(5).Ticks));
+        var sample = await HlsOutput.WriteSliceSampleAsync(output, top.Name, (int)(at / Slices.SliceDuration), context.Work.File("poster-sample.mp4"), cancellationToken).ConfigureAwait(false);
+        var poster = Path.Combine(output, "poster.jpg");
+        await ffmpeg.RunAsync(FfmpegCommands.Poster(sample, poster, TimeSpan.Zero, top.Height), TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(poster))
+        {
+            throw new JobFailedException("ffmpeg could not take a poster frame from the sliced video");
+        }
     }
 
     public Task DiscardAsync(JobOutput output, CancellationToken cancellationToken) =>
