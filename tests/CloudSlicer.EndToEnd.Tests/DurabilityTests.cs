@@ -24,7 +24,7 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
             await apiOnly.StopAsync();
         }
 
-        await using var server = await ServerProcess.StartAsync(data.Path, null, "--slicers", "2");
+        await using var server = await ServerProcess.StartAsync(data.Path, null, "--slicers", "2", "--public-url", "https://cdn.example.test/");
         Assert.Null(server.Owner);   // the store is not empty: no new first owner
         using var http2 = new HttpClient { BaseAddress = new Uri(server.Url) };
         var client2 = new Api2Client(http2, owner, secret);
@@ -33,6 +33,7 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
             var (job, _) = await client2.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
             Assert.Equal("done", job["state"]!.GetValue<string>());
             Assert.Equal(1, job["attempts"]!.GetValue<int>());
+            Assert.Equal($"https://cdn.example.test/{job["asset"]}.m3u8", job["playback_url"]!.GetValue<string>());
         }
     }
 

@@ -54,6 +54,8 @@ public sealed class SlicingTests(Sources sources) : IClassFixture<Sources>, IAsy
 
         // The master lists two rays and an audio rendition; ffprobe plays it over HTTP at the trimmed length.
         var masterUrl = $"{_server.Url}/{asset}.m3u8";
+        Assert.Equal(masterUrl, done["playback_url"]!.GetValue<string>());
+        Assert.Equal($"{_server.Url}/{asset}/poster.jpg", done["poster_url"]!.GetValue<string>());
         using var master = await _http.GetAsync(masterUrl);
         Assert.Equal(HttpStatusCode.OK, master.StatusCode);
         Assert.Equal("application/vnd.apple.mpegurl", master.Content.Headers.ContentType!.MediaType);

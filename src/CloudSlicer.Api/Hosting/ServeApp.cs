@@ -49,6 +49,7 @@ public static class ServeApp
         services.AddSingleton<IBlobStore>(new LocalDiskBlobStore(deployment.BlobDirectory));
         services.AddOptions<Api2Options>().BindConfiguration(Api2Options.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Api2Authenticator>();
+        services.AddSingleton<PublicUrls>();
         services.AddHostedService<QueueMaintenance>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddSlicer(builder.Configuration);

@@ -1,12 +1,28 @@
 using System.Text.Json.Nodes;
+using CloudSlicer.Api.Hosting;
 using CloudSlicer.Core.Jobs;
 
 namespace CloudSlicer.Api.Jobs;
 
-/// <summary>The job dictionary on the wire, member for member as the seed's samples show it, plus <c>percent</c> and <c>slicer</c>.</summary>
+/// <summary>
+/// The job dictionary on the wire, member for member as the seed's samples show it, plus <c>percent</c>,
+/// <c>slicer</c>, and for a done job with an asset its absolute <c>playback_url</c> and <c>poster_url</c>.
+/// </summary>
 public static class JobDto
 {
-    public static JsonObject From(Job job) => new()
+    public static JsonObject From(Job job, PublicUrls urls)
+    {
+        var dto = From(job);
+        if (job is { State: JobState.Done, Asset: { } asset })
+        {
+            dto["playback_url"] = urls.Playback(asset);
+            dto["poster_url"] = urls.Poster(asset);
+        }
+
+        return dto;
+    }
+
+    private static JsonObject From(Job job) => new()
     {
         ["state"] = job.State.ToWire(),
         ["last_error"] = job.LastError,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CloudSlicer.Api.Api2;
+using CloudSlicer.Api.Hosting;
 using CloudSlicer.Core;
 using CloudSlicer.Core.Jobs;
 using CloudSlicer.Storage.Jobs;
@@ -13,7 +14,7 @@ public static class JobsApi
     private const int MaxListLimit = 50;
     private const int MaxDeleteIds = 1000;
 
-    public static async Task<IResult> Create(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    public static async Task<IResult> Create(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var sourceParam = request.GetObject("source");
         var url = SourceUrl.Parse(sourceParam);
@@ -28,7 +29,7 @@ public static class JobsApi
             new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString()),
             cancellationToken).ConfigureAwait(false);
 
-        var body = new JsonObject { ["job"] = JobDto.From(job) };
+        var body = new JsonObject { ["job"] = JobDto.From(job, urls) };
         if (illegal.Count > 0)
         {
             body["illegal_slicer_args"] = new JsonArray(illegal.Select(k => (JsonNode?)k).ToArray());
@@ -37,29 +38,29 @@ public static class JobsApi
         return Api2Results.Ok(body);
     }
 
-    public static async Task<IResult> Get(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var id = request.RequireString("id");
         var job = await queue.GetAsync(request.Owner, id, cancellationToken).ConfigureAwait(false);
         return job is null
             ? Api2Results.Error($"Not found: there is no job '{id}' for this owner")
-            : Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job) });
+            : Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) });
     }
 
-    public static async Task<IResult> List(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    public static async Task<IResult> List(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var limit = request.GetInt("limit", MaxListLimit, min: 0, max: MaxListLimit);
         var skip = request.GetInt("skip", 0, min: 0, max: int.MaxValue);
         var jobs = await queue.ListAsync(request.Owner, limit, skip, cancellationToken).ConfigureAwait(false);
-        return Api2Results.Ok(new JsonObject { ["jobs"] = new JsonArray(jobs.Select(j => (JsonNode?)JobDto.From(j)).ToArray()) });
+        return Api2Results.Ok(new JsonObject { ["jobs"] = new JsonArray(jobs.Select(j => (JsonNode?)JobDto.From(j, urls)).ToArray()) });
     }
 
-    public static async Task<IResult> Cancel(Api2Request request, IJobQueue queue, CancellationToken cancellationToken)
+    public static async Task<IResult> Cancel(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var id = request.RequireString("id");
         return await queue.CancelAsync(request.Owner, id, cancellationToken).ConfigureAwait(false) switch
         {
-            CancelOutcome.Cancelled(var job) => Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job) }),
+            CancelOutcome.Cancelled(var job) => Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) }),
             CancelOutcome.AlreadyFinished(var job) => Api2Results.Error(
                 $"Job {id} is already {job.State.ToWire()}; only waiting and assigned jobs can be cancelled"),
             CancelOutcome.NotFound => Api2Results.Error($"Not found: there is no job '{id}' for this owner"),
