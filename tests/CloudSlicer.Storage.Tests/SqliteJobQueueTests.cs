@@ -46,6 +46,7 @@ public sealed class SqliteJobQueueTests : JobQueueContract, IDisposable
         Assert.Equal((long)SqliteDatabase.SchemaVersion, await ScalarAsync(connection, "PRAGMA user_version;"));
         Assert.Equal(5000L, await ScalarAsync(connection, "PRAGMA busy_timeout;"));
         Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys;"));
+        Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous;"));   // FULL: an acknowledged job survives a power cut
     }
 
     [Fact]

@@ -10,10 +10,11 @@ internal static class SqliteSql
 {
     // Per connection: pooled connections may be new or reused, so these run on every open (cheap).
     // busy_timeout: a writer waits up to 5 s for another's lock instead of failing at once.
-    // synchronous=NORMAL: in WAL mode a crash loses no committed transaction, only (rarely) the last on power loss.
+    // synchronous=FULL: the WAL is synced at every commit, so not even a power cut loses a job the API
+    // already acknowledged (NORMAL would only survive process crashes). Job writes are few; the fsync is cheap.
     public const string ConnectionPragmas = """
         PRAGMA busy_timeout = 5000;
-        PRAGMA synchronous = NORMAL;
+        PRAGMA synchronous = FULL;
         PRAGMA foreign_keys = ON;
         """;
 
