@@ -7,7 +7,7 @@ RESULTS     := TestResults
 # ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
 RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
-.PHONY: run test build deps clean bench
+.PHONY: run test build deps clean bench bench-api
 
 deps:
 	@bash scripts/deps.sh
@@ -33,6 +33,11 @@ test:
 # make bench ARGS="--seconds 10 --pairs 1 --no-doc" for a quick check.
 bench: deps build
 	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- $(ARGS)
+
+# The job API benchmark (bench/README.md): signed jobs/create and jobs/get against a bare ASP.NET Core endpoint doing
+# the same SQLite statement; writes its section of docs/benchmarks.md. Quick check: make bench-api ARGS="--seconds 3 --rounds 1 --no-doc"
+bench-api: build
+	$(DOTNET) run --project bench/CloudSlicer.ApiBench -c Release -- $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj
