@@ -95,11 +95,11 @@ namespace CloudSlicer.ApiBench
                 using var baseHttp = LoadGenerator.Client(baseline.Url, options.Concurrency);
 
                 // The job each side's get phases read, made once (untimed).
-                var csCreate = new Api2Create(server.Owner, server.Secret, SourceUrl, Trim);
+                var csCreate = new Api2Create(server.Owner!, server.Secret!, SourceUrl, Trim);
                 var csJob = await OneAsync(csHttp, csCreate, "CloudSlicer jobs/create", ct);
                 var baseCreate = new PlainCreate(SourceUrl, Trim);
                 var baseJob = await OneAsync(baseHttp, baseCreate, "baseline POST /jobs", ct);
-                var csGet = new Api2Get(server.Owner, server.Secret, csJob);
+                var csGet = new Api2Get(server.Owner!, server.Secret!, csJob);
                 var baseGet = new PlainGet(baseJob);
 
                 var warmup = TimeSpan.FromSeconds(options.Warmup);
@@ -110,9 +110,9 @@ namespace CloudSlicer.ApiBench
                     foreach (var (side, op, http, operation, cpu) in new (string, string, HttpClient, IOperation, Func<TimeSpan>?)[]
                     {
                         (Sides.Baseline, Ops.Create, baseHttp, baseCreate, null),
-                        (Sides.CloudSlicer, Ops.Create, csHttp, csCreate, server.Cpu),
+                        (Sides.CloudSlicer, Ops.Create, csHttp, csCreate, () => server.Cpu()),
                         (Sides.Baseline, Ops.Get, baseHttp, baseGet, null),
-                        (Sides.CloudSlicer, Ops.Get, csHttp, csGet, server.Cpu),
+                        (Sides.CloudSlicer, Ops.Get, csHttp, csGet, () => server.Cpu()),
                     })
                     {
                         var phase = await LoadGenerator.RunAsync(side, op, round, http, operation, options.Concurrency, warmup, measured, cpu, ct);
@@ -120,18 +120,18 @@ namespace CloudSlicer.ApiBench
                         Console.WriteLine(Report.PhaseLine(phase));
                         if (server.HasExited)
                         {
-                            throw new InvalidOperationException($"cloudslicer exited during the run:\n{string.Join('\n', server.Lines.TakeLast(40))}");
+                            throw new InvalidOperationException($"cloudslicer exited during the run:\n{string.Join('\n', server.Lines.TakeLast(40).Select(l => l.Text))}");
                         }
                     }
                 }
 
                 await server.StopAsync();
                 Console.WriteLine($"In-process timings ({options.MicroIterations} iterations)...");
-                var micro = await Micro.RunAsync(options.MicroIterations, csCreate, server.Secret, Path.Combine(temp.FullName, "scratch", "scratch.db"), ct);
+                var micro = await Micro.RunAsync(options.MicroIterations, csCreate, server.Secret!, Path.Combine(temp.FullName, "scratch", "scratch.db"), ct);
                 var outDirectory = Path.Combine(root, "bench", "out");
                 Directory.CreateDirectory(outDirectory);
                 var serverLog = Path.Combine(outDirectory, "last-api-server.log");
-                await File.WriteAllLinesAsync(serverLog, server.Lines.Select(l => l.TrimStart().StartsWith("secret:", StringComparison.Ordinal) ? "  secret: (not kept)" : l), CancellationToken.None);
+                await File.WriteAllLinesAsync(serverLog, server.Lines.Select(l => l.Text).Select(l => l.TrimStart().StartsWith("secret:", StringComparison.Ordinal) ? "  secret: (not kept)" : l), CancellationToken.None);
                 Console.WriteLine($"Server output: {serverLog}");
 
                 var results = new ApiResults
@@ -142,7 +142,7 @@ namespace CloudSlicer.ApiBench
                     Phases = phases,
                     Micro = micro,
                     ServerCommand = CloudSlicerServer.CommandLine("dist/cloudslicer"),
-                    ServerProblemLines = server.Lines.Where(ApiResults.IsProblem).ToList(),
+                    ServerProblemLines = server.Lines.Select(l => l.Text).Where(ApiResults.IsProblem).ToList(),
                     LoadBefore = loadBefore,
                     LoadAfter = CloudSlicer.Bench.Machine.LoadAverage(),
                     Total = wholeBench.Elapsed,

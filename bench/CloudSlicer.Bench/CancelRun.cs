@@ -1,3 +1,4 @@
+using CloudSlicer.Testing;
 using System.Diagnostics;
 
 namespace CloudSlicer.Bench;
@@ -12,7 +13,7 @@ public static class CancelRun
 {
     private static readonly TimeSpan ProcPoll = TimeSpan.FromMilliseconds(5);
 
-    public static async Task<CancelResult> RunAsync(Server server, Jobs jobs, string sourceUrl, TimeSpan pollInterval, CancellationToken cancellationToken)
+    public static async Task<CancelResult> RunAsync(CloudSlicerProcess server, Jobs jobs, string sourceUrl, TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         var id = await jobs.CreateAsync(sourceUrl, cancellationToken);
 

@@ -82,7 +82,7 @@ namespace CloudSlicer.Bench
                 await using var server = await Server.StartAsync(executable, dataDirectory, ct);
                 Console.WriteLine($"Server: {server.Url} (data {dataDirectory})");
                 using var http = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(2) };
-                var jobs = new Jobs(new Api2Client(http, server.Owner, server.Secret));
+                var jobs = new Jobs(new Api2Client(http, server.Owner!, server.Secret!));
                 var poll = TimeSpan.FromMilliseconds(options.PollMilliseconds);
 
                 var pairs = new List<Pair>();

@@ -45,7 +45,7 @@ public sealed record SlicingResult(TimeSpan Elapsed, CpuTimes Cpu, string JobId,
 /// <summary>One CloudSlicer run: create → poll jobs/get → done, timed with a Stopwatch, and its asset checked over HTTP.</summary>
 public static partial class SlicingRun
 {
-    public static async Task<SlicingResult> RunAsync(Server server, Jobs jobs, string sourceUrl, TimeSpan pollInterval, CancellationToken cancellationToken)
+    public static async Task<SlicingResult> RunAsync(CloudSlicerProcess server, Jobs jobs, string sourceUrl, TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         var cpuBefore = CpuTimes.Of(server.Pid);
         var start = Stopwatch.GetTimestamp();
@@ -135,7 +135,7 @@ public static partial class SlicingRun
 
     private static string Normalize(string arguments) => AbsolutePath().Replace(arguments.Trim(), "<path>");
 
-    public static string Tail(Server server) =>
+    public static string Tail(CloudSlicerProcess server) =>
         string.Join('\n', server.Lines.TakeLast(20).Select(l => l.Text));
 
     [GeneratedRegex(@"(file:)?/[^,\s]*")]

@@ -69,7 +69,7 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
     }
 
     /// <summary>Starts a server with a slow preset, creates a job, and once it is slicing, interrupts the server.</summary>
-    private async Task<(string Owner, string Secret, string Id)> InterruptMidSliceAsync(string data, Func<ServerProcess, Task> interrupt)
+    private async Task<(string Owner, string Secret, string Id)> InterruptMidSliceAsync(string data, Func<CloudSlicerProcess, Task> interrupt)
     {
         var slow = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" };
         await using var server = await ServerProcess.StartAsync(data, slow);

@@ -9,7 +9,7 @@ public sealed class SlicingTests(Sources sources) : IClassFixture<Sources>, IAsy
 {
     private readonly TempDirectory _data = new();
     private readonly HttpClient _http = new();
-    private ServerProcess _server = null!;
+    private CloudSlicerProcess _server = null!;
     private Api2Client _client = null!;
 
     public async Task InitializeAsync()
