@@ -1,9 +1,11 @@
 using System.Globalization;
 
+using CloudSlicer.Bench;
+
 namespace CloudSlicer.ApiBench;
 
 /// <summary>The bench's command line. Defaults are the recorded run: 3 rounds, 16 workers, 10 s per phase after 2 s of warm-up.</summary>
-public sealed record ApiBenchOptions
+public sealed record ApiBenchOptions : IBenchOptions
 {
     public const string Usage = """
         CloudSlicer job API benchmark: signed api2 jobs/create and jobs/get against a bare ASP.NET Core endpoint
@@ -44,31 +46,22 @@ public sealed record ApiBenchOptions
     public static ApiBenchOptions Parse(IReadOnlyList<string> args)
     {
         var o = new ApiBenchOptions();
-        for (var i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next())
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Int(int min, int max)
+            o = a.Current switch
             {
-                var name = args[i];
-                var text = Value();
-                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'");
-            }
-
-            o = args[i] switch
-            {
-                "--rounds" => o with { Rounds = Int(1, 50) },
-                "--concurrency" => o with { Concurrency = Int(1, 1024) },
-                "--seconds" => o with { Seconds = Int(1, 3600) },
-                "--warmup" => o with { Warmup = Int(0, 600) },
-                "--micro" => o with { MicroIterations = Int(100, 10_000_000) },
-                "--doc" => o with { DocPath = Value() },
+                "--rounds" => o with { Rounds = a.WholeNumber(1, 50) },
+                "--concurrency" => o with { Concurrency = a.WholeNumber(1, 1024) },
+                "--seconds" => o with { Seconds = a.WholeNumber(1, 3600) },
+                "--warmup" => o with { Warmup = a.WholeNumber(0, 600) },
+                "--micro" => o with { MicroIterations = a.WholeNumber(100, 10_000_000) },
+                "--doc" => o with { DocPath = a.Value() },
                 "--no-doc" => o with { WriteDoc = false },
-                "--root" => o with { Root = Value() },
+                "--root" => o with { Root = a.Value() },
                 "--keep" => o with { Keep = true },
                 "--help" or "-h" => o with { Help = true },
-                _ => throw new ArgumentException($"unknown option '{args[i]}'"),
+                _ => throw a.Unknown(),
             };
         }
 

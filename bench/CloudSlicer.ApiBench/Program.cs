@@ -2,48 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using CloudSlicer.ApiBench;
+using CloudSlicer.Bench;
 
 // The job API benchmark (bench/README.md): signed api2 jobs/create and jobs/get on the real server against a bare
 // ASP.NET Core endpoint doing the same single SQLite statement, interleaved in one run. Writes docs/benchmarks.md.
 
-ApiBenchOptions options;
-try
-{
-    options = ApiBenchOptions.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    await Console.Error.WriteLineAsync($"bench-api: {ex.Message}\n\n{ApiBenchOptions.Usage}");
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(ApiBenchOptions.Usage);
-    return 0;
-}
-
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-
-try
-{
-    return await ApiBench.RunAsync(options, stop.Token);
-}
-catch (OperationCanceledException) when (stop.IsCancellationRequested)
-{
-    await Console.Error.WriteLineAsync("bench-api: interrupted");
-    return 130;
-}
-catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
-{
-    await Console.Error.WriteLineAsync($"bench-api: FAILED: {ex.Message}");
-    return 1;
-}
+return await BenchHost.RunAsync<ApiBenchOptions>("bench-api", ApiBenchOptions.Usage, ApiBenchOptions.Parse, ApiBench.RunAsync, args);
 
 namespace CloudSlicer.ApiBench
 {
@@ -52,11 +16,7 @@ namespace CloudSlicer.ApiBench
     {
         public static MachineInfo Describe()
         {
-            var cpu = File.ReadLines("/proc/cpuinfo")
-                .Where(l => l.StartsWith("model name", StringComparison.Ordinal))
-                .Select(l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())
-                .FirstOrDefault() ?? "unknown";
-            return new MachineInfo(Environment.ProcessorCount, cpu, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
+            return new MachineInfo(Environment.ProcessorCount, CloudSlicer.Bench.Machine.ReadCpuModel(), RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CloudSlicer.Bench;
 
 /// <summary>The bench's command line. Defaults are the recorded run: 60 s source, 3 pairs, 3 cancels, docs/benchmarks.md written.</summary>
-public sealed record BenchOptions
+public sealed record BenchOptions : IBenchOptions
 {
     public const string Usage = """
         CloudSlicer slicing benchmark: CloudSlicer vs the bare ffmpeg command that makes the same ladder.
@@ -43,30 +43,21 @@ public sealed record BenchOptions
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var o = new BenchOptions { Given = args.ToArray() };
-        for (var i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next())
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Int(int min, int max)
+            o = a.Current switch
             {
-                var name = args[i];
-                var text = Value();
-                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'");
-            }
-
-            o = args[i] switch
-            {
-                "--seconds" => o with { Seconds = Int(2, 3600) },
-                "--pairs" => o with { Pairs = Int(1, 50) },
-                "--cancels" => o with { Cancels = Int(0, 50) },
-                "--poll-ms" => o with { PollMilliseconds = Int(50, 100) },
-                "--doc" => o with { DocPath = Value() },
+                "--seconds" => o with { Seconds = a.WholeNumber(2, 3600) },
+                "--pairs" => o with { Pairs = a.WholeNumber(1, 50) },
+                "--cancels" => o with { Cancels = a.WholeNumber(0, 50) },
+                "--poll-ms" => o with { PollMilliseconds = a.WholeNumber(50, 100) },
+                "--doc" => o with { DocPath = a.Value() },
                 "--no-doc" => o with { WriteDoc = false },
-                "--root" => o with { Root = Value() },
+                "--root" => o with { Root = a.Value() },
                 "--keep" => o with { Keep = true },
                 "--help" or "-h" => o with { Help = true },
-                _ => throw new ArgumentException($"unknown option '{args[i]}'"),
+                _ => throw a.Unknown(),
             };
         }
 

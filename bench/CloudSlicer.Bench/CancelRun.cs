@@ -36,7 +36,7 @@ public static class CancelRun
                 }
 
                 if (progress.StartsWith("Slicing", StringComparison.Ordinal) && progress != "Slicing 0%"
-                    && ProcScan.FfmpegMentioning(server.DataDirectory).Count > 0)
+                    && ProcessScan.FfmpegMentioning(server.DataDirectory).Count > 0)
                 {
                     break;
                 }
@@ -51,7 +51,7 @@ public static class CancelRun
             throw new InvalidOperationException($"jobs/cancel answered state '{cancelled.State()}' for job {id}");
         }
 
-        while (ProcScan.FfmpegMentioning(server.DataDirectory).Count > 0)
+        while (ProcessScan.FfmpegMentioning(server.DataDirectory).Count > 0)
         {
             if (Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(60))
             {

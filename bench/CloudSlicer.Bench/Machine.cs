@@ -9,54 +9,23 @@ public sealed record Machine(int Cores, string CpuModel, string FfmpegVersion, s
 {
     public static async Task<Machine> DescribeAsync()
     {
-        var cpu = File.ReadLines("/proc/cpuinfo")
-            .Where(l => l.StartsWith("model name", StringComparison.Ordinal))
-            .Select(l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())
-            .FirstOrDefault() ?? "unknown";
+        var cpu = ReadCpuModel();
         var ffmpeg = (await Tools.RunAsync(Tools.Ffmpeg, ["-version"], CancellationToken.None)).Split('\n')[0].Trim();
         return new Machine(Environment.ProcessorCount, cpu, ffmpeg, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
     }
+
+    /// <summary>The CPU's model name from /proc/cpuinfo ("AMD EPYC ...").</summary>
+    public static string ReadCpuModel() =>
+        File.ReadLines("/proc/cpuinfo")
+            .Where(l => l.StartsWith("model name", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())
+            .FirstOrDefault() ?? "unknown";
 
     /// <summary>The 1-, 5- and 15-minute load averages, as /proc/loadavg has them ("2.01 1.87 1.20").</summary>
     public static string LoadAverage()
     {
         var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return string.Join(' ', fields.Take(3));
-    }
-}
-
-/// <summary>ffmpeg processes found through /proc, as the cancel goal defines "stopped".</summary>
-public static class ProcScan
-{
-    /// <summary>Pids of ffmpeg processes whose command line mentions <paramref name="fragment"/> (the server's data directory).</summary>
-    public static List<int> FfmpegMentioning(string fragment)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string cmdline;
-            try
-            {
-                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                continue;   // it ended while we looked
-            }
-
-            var argv = cmdline.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-            if (argv.Length > 0 && Path.GetFileName(argv[0]) == "ffmpeg" && argv.Skip(1).Any(a => a.Contains(fragment, StringComparison.Ordinal)))
-            {
-                found.Add(pid);
-            }
-        }
-
-        return found;
     }
 }
 

@@ -6,44 +6,7 @@ using CloudSlicer.Testing;
 // The slicing benchmark (bench/README.md): CloudSlicer against the bare ffmpeg command that makes the same
 // ladder, interleaved on one machine in one run, plus cancel-to-stopped latency. Writes docs/benchmarks.md.
 
-BenchOptions options;
-try
-{
-    options = BenchOptions.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    await Console.Error.WriteLineAsync($"bench: {ex.Message}\n\n{BenchOptions.Usage}");
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(BenchOptions.Usage);
-    return 0;
-}
-
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-
-try
-{
-    return await Bench.RunAsync(options, stop.Token);
-}
-catch (OperationCanceledException) when (stop.IsCancellationRequested)
-{
-    await Console.Error.WriteLineAsync("bench: interrupted");
-    return 130;
-}
-catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or CloudSlicer.Media.MediaException)
-{
-    await Console.Error.WriteLineAsync($"bench: FAILED: {ex.Message}");
-    return 1;
-}
+return await BenchHost.RunAsync<BenchOptions>("bench", BenchOptions.Usage, BenchOptions.Parse, Bench.RunAsync, args);
 
 namespace CloudSlicer.Bench
 {

@@ -30,14 +30,14 @@ public sealed class CancelTests(Sources sources) : IClassFixture<Sources>
             "the job to be slicing");
         Assert.Equal("assigned", slicing["state"]!.GetValue<string>());
         Assert.Matches(@"^Slicing \d+%$", slicing["progress"]!.GetValue<string>());
-        Assert.NotEmpty(Media.FfmpegProcessesMentioning(data.Path));
+        Assert.NotEmpty(ProcessScan.FfmpegMentioning(data.Path));
 
         var stopwatch = Stopwatch.StartNew();
         var cancelled = await client.CallAsync("/api2/cloudslicer/jobs/cancel", new { id });
         Assert.Equal(0, cancelled["error"]!.GetValue<int>());
         Assert.Equal("cancelled", cancelled["job"]!["state"]!.GetValue<string>());
 
-        await Eventually.UntilAsync(() => Task.FromResult(Media.FfmpegProcessesMentioning(data.Path)), p => p.Count == 0, TimeSpan.FromSeconds(20), "ffmpeg to stop");
+        await Eventually.UntilAsync(() => Task.FromResult(ProcessScan.FfmpegMentioning(data.Path)), p => p.Count == 0, TimeSpan.FromSeconds(20), "ffmpeg to stop");
         stopwatch.Stop();   // reported, not asserted: bench/ measures the figure
         Console.WriteLine($"cancel to ffmpeg gone: {stopwatch.ElapsedMilliseconds} ms");
 

@@ -60,7 +60,7 @@ public sealed class DurabilityTests(Sources sources) : IClassFixture<Sources>
         var (owner, secret, id) = await InterruptMidSliceAsync(data.Path, async server =>
         {
             await server.StopAsync();   // SIGTERM
-            Assert.Empty(Media.FfmpegProcessesMentioning(data.Path));
+            Assert.Empty(ProcessScan.FfmpegMentioning(data.Path));
         });
 
         var (job, _) = await WaitFinishedAfterRestartAsync(data.Path, owner, secret, id);

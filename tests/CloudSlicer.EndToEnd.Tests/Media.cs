@@ -22,28 +22,4 @@ internal static class Media
     }
 
     public static Task<string> RunAsync(string tool, params string[] args) => MediaClips.RunAsync(tool, args, CancellationToken.None);
-
-    /// <summary>ffmpeg processes whose command line mentions <paramref name="fragment"/> (e.g. the server's data directory).</summary>
-    public static IReadOnlyList<int> FfmpegProcessesMentioning(string fragment) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(dir => (Dir: dir, Pid: int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0))
-            .Where(p => p.Pid > 0)
-            .Where(p =>
-            {
-                try
-                {
-                    var cmdline = File.ReadAllText(Path.Combine(p.Dir, "cmdline")).Replace('\0', ' ');
-                    return cmdline.Contains("ffmpeg", StringComparison.Ordinal) && cmdline.Contains(fragment, StringComparison.Ordinal);
-                }
-                catch (IOException)
-                {
-                    return false;   // the process ended while we looked
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    return false;
-                }
-            })
-            .Select(p => p.Pid)
-            .ToList();
 }

@@ -69,15 +69,19 @@ internal static class SqliteSql
          WHERE id = @id AND state = 'assigned' AND lease_token = @token;
         """;
 
-    // In SET, "attempts" is the value before this statement: the attempt that just failed is already counted.
-    // The next attempt waits RetryDelay, doubling with each attempt, at most MaxRetryDelay.
-    public const string Fail = """
-        UPDATE jobs
+    // How an attempt ends when it failed or its lease expired, shared by Fail and ReapExpiredLeases so the
+    // retry rule lives once. In SET, "attempts" is the value before this statement: the attempt that just
+    // ended is already counted. The next attempt waits RetryDelay, doubling with each attempt, at most
+    // MaxRetryDelay.
+    private const string EndAttempt = """
            SET state = CASE WHEN attempts >= @maxAttempts THEN 'error' ELSE 'waiting' END,
                finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
                closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
                run_after = @now + MIN(@retryDelay << MIN(attempts - 1, 20), @maxRetryDelay),
                last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
+        """;
+
+    public const string Fail = "UPDATE jobs\n" + EndAttempt + """
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
         RETURNING state;
         """;
@@ -90,13 +94,7 @@ internal static class SqliteSql
          WHERE id = @id AND state = 'assigned' AND lease_token = @token;
         """;
 
-    public const string ReapExpiredLeases = """
-        UPDATE jobs
-           SET state = CASE WHEN attempts >= @maxAttempts THEN 'error' ELSE 'waiting' END,
-               finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
-               closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
-               run_after = @now + MIN(@retryDelay << MIN(attempts - 1, 20), @maxRetryDelay),
-               last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
+    public const string ReapExpiredLeases = "UPDATE jobs\n" + EndAttempt + """
          WHERE state = 'assigned' AND lease_expires < @now
         RETURNING state;
         """;
