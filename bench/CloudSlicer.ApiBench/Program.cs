@@ -30,7 +30,7 @@ namespace CloudSlicer.ApiBench
         public static async Task<int> RunAsync(ApiBenchOptions options, CancellationToken ct)
         {
             var wholeBench = Stopwatch.StartNew();
-            var root = FindRoot(options.Root);
+            var root = BenchHost.FindRoot(options.Root);
             var executable = Path.Combine(root, "dist", "cloudslicer");
             if (!File.Exists(executable))
             {
@@ -132,7 +132,7 @@ namespace CloudSlicer.ApiBench
                 }
                 else
                 {
-                    TryDelete(temp.FullName);
+                    BenchHost.TryDelete("bench-api", temp.FullName);
                 }
             }
         }
@@ -155,37 +155,5 @@ namespace CloudSlicer.ApiBench
         }
 
         /// <summary>The repository root: --root, else the nearest directory holding CloudSlicer.slnx above the working directory or the bench.</summary>
-        private static string FindRoot(string? given)
-        {
-            if (given is not null)
-            {
-                return Path.GetFullPath(given);
-            }
-
-            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            {
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    if (File.Exists(Path.Combine(dir.FullName, "CloudSlicer.slnx")))
-                    {
-                        return dir.FullName;
-                    }
-                }
-            }
-
-            throw new InvalidOperationException("cannot find the repository root (CloudSlicer.slnx); pass --root");
-        }
-
-        private static void TryDelete(string directory)
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"bench-api: could not remove {directory}: {ex.Message}");
-            }
-        }
     }
 }

@@ -57,6 +57,41 @@ public static class BenchHost
             return 1;
         }
     }
+
+    /// <summary>The repository root: <paramref name="given"/>, or the folder holding CloudSlicer.slnx above here.</summary>
+    public static string FindRoot(string? given)
+    {
+        if (given is not null)
+        {
+            return Path.GetFullPath(given);
+        }
+
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CloudSlicer.slnx")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (CloudSlicer.slnx); pass --root");
+    }
+
+    /// <summary>Removes a scratch directory; a failure is reported, not thrown (the figures are already in).</summary>
+    public static void TryDelete(string name, string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"{name}: could not remove {directory}: {ex.Message}");
+        }
+    }
 }
 
 /// <summary>Reads a bench's command line one option at a time; each bench's parser is only its switch.</summary>

@@ -17,7 +17,7 @@ namespace CloudSlicer.Bench
         public static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
         {
             var wholeBench = Stopwatch.StartNew();
-            var root = FindRoot(options.Root);
+            var root = BenchHost.FindRoot(options.Root);
             var executable = Path.Combine(root, "dist", "cloudslicer");
             if (!File.Exists(executable))
             {
@@ -138,47 +138,11 @@ namespace CloudSlicer.Bench
                 }
                 else
                 {
-                    TryDelete(temp.FullName);
+                    BenchHost.TryDelete("bench", temp.FullName);
                 }
             }
         }
 
         /// <summary>The repository root: --root, else the nearest directory holding CloudSlicer.slnx above the working directory or the bench.</summary>
-        private static string FindRoot(string? given)
-        {
-            if (given is not null)
-            {
-                return Path.GetFullPath(given);
-            }
-
-            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            {
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    if (File.Exists(Path.Combine(dir.FullName, "CloudSlicer.slnx")))
-                    {
-                        return dir.FullName;
-                    }
-                }
-            }
-
-            throw new InvalidOperationException("cannot find the repository root (CloudSlicer.slnx); pass --root");
-        }
-
-        private static void TryDelete(string directory)
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException ex)
-            {
-                Console.Error.WriteLine($"bench: could not remove {directory}: {ex.Message}");
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                Console.Error.WriteLine($"bench: could not remove {directory}: {ex.Message}");
-            }
-        }
     }
 }
