@@ -88,15 +88,6 @@ public sealed record SlicerArgs
         return true;
     }
 
-    /// <summary>Reads stored args back (they were validated at create time).</summary>
-    public static SlicerArgs FromStored(string json)
-    {
-        var args = JsonNode.Parse(json) as JsonObject;
-        return TryParse(args, out var result, out _, out var error)
-            ? result
-            : throw new FormatException($"stored args are invalid: {error}");
-    }
-
     private static bool TryScalarText(JsonNode? value, out string text)
     {
         text = "";

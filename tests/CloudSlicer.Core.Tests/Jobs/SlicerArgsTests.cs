@@ -79,12 +79,4 @@ public class SlicerArgsTests
         Assert.False(SlicerArgs.TryParse(Args(json), out _, out _, out var error));
         Assert.Contains(key, error, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Stored_args_read_back()
-    {
-        var stored = SlicerArgs.FromStored("""{"trim":"1000,2000","desc":"d"}""");
-        Assert.Equal(new Trim(1000, 2000), stored.Trim);
-        Assert.Equal("d", stored.Description);
-    }
 }
