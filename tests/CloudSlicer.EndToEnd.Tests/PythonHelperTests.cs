@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CloudSlicer.Testing;
 
 namespace CloudSlicer.EndToEnd.Tests;
 

@@ -16,13 +16,13 @@ internal static class SourceErrors
         url.IsAbsoluteUri ? url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : "(a relative URL)";
 
     public static SourceException NotAbsolute() =>
-        new("The source URL must be absolute, such as https://media.example/video.mp4");
+        new("The source URL must be absolute, such as https://media.example/video.mp4") { Permanent = true };
 
     public static SourceException Scheme(Uri url) =>
-        new($"Only http and https sources can be fetched, not '{url.Scheme}'");
+        new($"Only http and https sources can be fetched, not '{url.Scheme}'") { Permanent = true };
 
     public static SourceException Refused(Uri url, string reason) =>
-        new($"Refused to fetch {Describe(url)}: {reason} (start with --allow-private-sources to allow it)");
+        new($"Refused to fetch {Describe(url)}: {reason} (start with --allow-private-sources to allow it)") { Permanent = true };
 
     public static SourceException TooManyRedirects(int max) =>
         new($"Too many redirects (more than {max})");
@@ -36,11 +36,15 @@ internal static class SourceErrors
             >= 500 => $"{head}: the source server failed; try again later",
             >= 300 and < 400 => $"{head} without a redirect to follow: check that the URL is public and correct",
             _ => $"{head}: check that the URL is public and correct",
-        });
+        })
+        {
+            // A 4xx will answer the same next time; 408 (timeout) and 429 (slow down) are worth another try.
+            Permanent = code is >= 400 and < 500 and not 408 and not 429,
+        };
     }
 
     public static SourceException TooLarge(long maxBytes, string evidence) =>
-        new($"The source is larger than the {Size(maxBytes)} limit ({evidence}); use a local slicer for larger files");
+        new($"The source is larger than the {Size(maxBytes)} limit ({evidence}); use a local slicer for larger files") { Permanent = true };
 
     public static SourceException Idle(TimeSpan idleTimeout) =>
         new($"The source server sent no data for {Duration(idleTimeout)}");

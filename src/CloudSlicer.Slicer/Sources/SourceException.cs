@@ -19,6 +19,12 @@ public sealed class SourceException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True when another attempt cannot succeed (a refused address, a 4xx, a source over the size cap):
+    /// the job goes to <c>error</c> at once instead of spending its retries. Transient faults leave it false.
+    /// </summary>
+    public bool Permanent { get; init; }
 }
 
 /// <summary>What a download stored: its size and the Content-Type the server named, if any.</summary>

@@ -1,11 +1,10 @@
-using CloudSlicer.Testing;
-
-namespace CloudSlicer.EndToEnd.Tests;
+namespace CloudSlicer.Testing;
 
 /// <summary>
 /// The real <c>cloudslicer serve</c> (this build's cloudslicer.dll) for end-to-end tests, with short leases,
 /// quick retries, a small ladder and a fast preset, so failure and crash tests finish quickly; the
-/// mechanisms are the production ones.
+/// mechanisms are the production ones. Any test project that references src/CloudSlicer has cloudslicer.dll
+/// beside it.
 /// </summary>
 public static class ServerProcess
 {
@@ -24,7 +23,15 @@ public static class ServerProcess
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    public static Task<CloudSlicerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] extraArgs)
+    public static Task<CloudSlicerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] extraArgs) =>
+        StartAsync(dataDirectory, environment, allowPrivateSources: true, extraArgs);
+
+    /// <param name="allowPrivateSources">
+    /// True for tests that slice from a loopback file server; false to run with the SSRF guard as a public
+    /// service does (the security suite).
+    /// </param>
+    public static Task<CloudSlicerProcess> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string>? environment, bool allowPrivateSources, params string[] extraArgs)
     {
         var env = new Dictionary<string, string?>(TestDefaults);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -37,6 +44,6 @@ public static class ServerProcess
             dataDirectory,
             env,
             clearCloudSlicerVariables: true,
-            extraArgs: ["--allow-private-sources", .. extraArgs]);
+            extraArgs: allowPrivateSources ? ["--allow-private-sources", .. extraArgs] : extraArgs);
     }
 }
