@@ -30,7 +30,8 @@ public sealed class CancelTests(Sources sources) : IClassFixture<Sources>
             "the job to be slicing");
         Assert.Equal("assigned", slicing["state"]!.GetValue<string>());
         Assert.Matches(@"^Slicing \d+%$", slicing["progress"]!.GetValue<string>());
-        Assert.NotEmpty(ProcessScan.FfmpegMentioning(data.Path));
+        // "Slicing" is reported just before ffmpeg is started, so it may not be in /proc yet: wait for it.
+        await Eventually.UntilAsync(() => Task.FromResult(ProcessScan.FfmpegMentioning(data.Path)), p => p.Count > 0, TimeSpan.FromSeconds(20), "ffmpeg to start");
 
         var stopwatch = Stopwatch.StartNew();
         var cancelled = await client.CallAsync("/api2/cloudslicer/jobs/cancel", new { id });

@@ -5,9 +5,13 @@ namespace CloudSlicer.EndToEnd.Tests;
 /// <summary>Runs <c>cloudslicer</c> as a user would from a shell, capturing what it prints.</summary>
 internal static class Cli
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunWithInputAsync(environment, "", args);
+
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="stdin"/> piped to the command's standard input.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(IReadOnlyDictionary<string, string>? environment, string stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cloudslicer.dll"));
         foreach (var arg in args)
         {
@@ -20,6 +24,8 @@ internal static class Cli
         }
 
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

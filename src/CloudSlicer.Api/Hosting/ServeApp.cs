@@ -40,6 +40,7 @@ public static class ServeApp
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
 
         var deployment = Deployment.From(builder.Configuration);
+        PrivateFiles.CreateDirectory(deployment.DataDirectory);   // before anything creates a folder inside it
         builder.Configuration.AddInMemoryCollection([new("Slicer:WorkDirectory", deployment.WorkDirectory)]);
         ToolCheck.RequireMediaTools(builder.Configuration);
 

@@ -14,9 +14,15 @@ public interface IOwnerStore
     /// <summary>Adds another key to an existing owner; null when the owner is unknown.</summary>
     Task<OwnerCredentials?> AddKeyAsync(string owner, CancellationToken cancellationToken);
 
+    /// <summary>All of the owner's keys, enabled or not, oldest first; empty when the owner is unknown.</summary>
+    Task<IReadOnlyList<OwnerKey>> ListKeysAsync(string owner, CancellationToken cancellationToken);
+
     /// <summary>Disables one key; false when no such enabled key exists.</summary>
     Task<bool> DisableKeyAsync(string owner, string key, CancellationToken cancellationToken);
 }
+
+/// <summary>One API key as the store holds it. <see cref="Key"/> is the secret: show <see cref="KeyFingerprint"/> instead.</summary>
+public sealed record OwnerKey(string Key, bool Enabled, long Created);
 
 /// <summary>An owner id and one of its API keys, shown once when created.</summary>
 public sealed record OwnerCredentials(string Owner, string Secret);

@@ -127,9 +127,10 @@ public sealed class SqliteDatabase : IDisposable
             var directory = Path.GetDirectoryName(FilePath);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                PrivateFiles.CreateDirectory(directory);
             }
 
+            PrivateFiles.SecureDatabase(FilePath);
             await using var connection = await OpenRawAsync(cancellationToken);
             await using (var wal = CreateCommand(connection, SqliteSql.EnableWal, []))
             {

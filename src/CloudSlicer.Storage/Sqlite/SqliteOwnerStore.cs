@@ -54,6 +54,10 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
         return added == 1 ? new OwnerCredentials(owner, secret) : null;
     }
 
+    public async Task<IReadOnlyList<OwnerKey>> ListKeysAsync(string owner, CancellationToken cancellationToken) =>
+        await db.QueryAsync(
+            SqliteSql.ListKeys, [("@owner", owner)], r => new OwnerKey(r.GetString(0), r.GetBoolean(1), r.GetInt64(2)), cancellationToken);
+
     public async Task<bool> DisableKeyAsync(string owner, string key, CancellationToken cancellationToken) =>
         await db.ExecuteAsync(SqliteSql.DisableKey, [("@key", key), ("@owner", owner)], cancellationToken) == 1;
 

@@ -138,5 +138,7 @@ internal static class SqliteSql
 
     public const string EnabledKeys = "SELECT key FROM api_keys WHERE owner = @owner AND enabled = 1 ORDER BY created, key;";
 
+    public const string ListKeys = "SELECT key, enabled, created FROM api_keys WHERE owner = @owner ORDER BY created, key;";
+
     public const string DisableKey = "UPDATE api_keys SET enabled = 0 WHERE key = @key AND owner = @owner AND enabled = 1;";
 }

@@ -43,24 +43,105 @@ internal static class OwnerCommands
             return 0;
         }));
 
-        var key = new Option<string>("--key") { Description = "The API key to disable", Required = true };
-        var keyDisable = new Command("disable", "Disable one API key of an owner") { owner, key };
+        var keyList = new Command("list", "List an owner's API keys by fingerprint (never the keys themselves)") { owner };
+        keyList.SetAction((parse, ct) => WithStoreAsync(parse.GetValue(data), parse.GetValue(db), async owners =>
+        {
+            var keys = await owners.ListKeysAsync(parse.GetValue(owner)!, ct);
+            if (keys.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"cloudslicer: no owner '{parse.GetValue(owner)}' in this store");
+                return 1;
+            }
+
+            Print(new JsonObject
+            {
+                ["owner"] = parse.GetValue(owner),
+                ["keys"] = new JsonArray(keys.Select(k => (JsonNode?)new JsonObject
+                {
+                    ["fingerprint"] = KeyFingerprint.Of(k.Key), ["enabled"] = k.Enabled, ["created"] = k.Created,
+                }).ToArray()),
+            });
+            return 0;
+        }));
+
+        var fingerprint = new Option<string>("--fingerprint") { Description = "The key's fingerprint from 'owner key list' (8 to 16 hex digits)" };
+
+        // Kept only to refuse it with directions: a key on the command line ends up in ps and shell history.
+        var key = new Option<string>("--key") { Hidden = true };
+        var keyDisable = new Command("disable", "Disable one API key of an owner: give --fingerprint, or pipe the key on standard input") { owner, fingerprint, key };
         keyDisable.SetAction((parse, ct) => WithStoreAsync(parse.GetValue(data), parse.GetValue(db), async owners =>
         {
-            if (!await owners.DisableKeyAsync(parse.GetValue(owner)!, parse.GetValue(key)!, ct))
+            if (parse.GetValue(key) is not null)
+            {
+                await Console.Error.WriteLineAsync("cloudslicer: --key is not accepted (it would leave the secret in ps and shell history); give --fingerprint from 'owner key list', or pipe the key on standard input");
+                return 2;
+            }
+
+            var id = parse.GetValue(owner)!;
+            var chosen = parse.GetValue(fingerprint) is { } given
+                ? await KeyByFingerprintAsync(owners, id, given, ct)
+                : await KeyFromStandardInputAsync(ct);
+            if (chosen is not { } secret)
+            {
+                return 1;
+            }
+
+            if (!await owners.DisableKeyAsync(id, secret, ct))
             {
                 await Console.Error.WriteLineAsync("cloudslicer: no such enabled key for that owner");
                 return 1;
             }
 
-            Print(new JsonObject { ["owner"] = parse.GetValue(owner), ["disabled"] = true });
+            Print(new JsonObject { ["owner"] = id, ["fingerprint"] = KeyFingerprint.Of(secret), ["disabled"] = true });
             return 0;
         }));
 
         return new Command("owner", "Manage owners and their API keys")
         {
-            data, db, add, new Command("key", "Manage an owner's API keys") { keyAdd, keyDisable },
+            data, db, add, new Command("key", "Manage an owner's API keys") { keyAdd, keyList, keyDisable },
         };
+    }
+
+    /// <summary>The one enabled or disabled key whose fingerprint starts with <paramref name="given"/>; null (said on stderr) otherwise.</summary>
+    private static async Task<string?> KeyByFingerprintAsync(IOwnerStore owners, string owner, string given, CancellationToken cancellationToken)
+    {
+        if (!KeyFingerprint.TryNormalize(given, out var prefix))
+        {
+            await Console.Error.WriteLineAsync($"cloudslicer: --fingerprint must be {KeyFingerprint.MinimumPrefix} to {KeyFingerprint.Length} hex digits, as 'owner key list' prints them");
+            return null;
+        }
+
+        var matches = (await owners.ListKeysAsync(owner, cancellationToken))
+            .Where(k => KeyFingerprint.Of(k.Key).StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        switch (matches.Count)
+        {
+            case 1:
+                return matches[0].Key;
+            case 0:
+                await Console.Error.WriteLineAsync($"cloudslicer: owner '{owner}' has no key with fingerprint {prefix}; see 'owner key list --owner {owner}'");
+                return null;
+            default:
+                await Console.Error.WriteLineAsync($"cloudslicer: {matches.Count} keys match fingerprint {prefix}; give more digits");
+                return null;
+        }
+    }
+
+    /// <summary>The key, read from standard input (a pipe, or typed after a prompt on a terminal).</summary>
+    private static async Task<string?> KeyFromStandardInputAsync(CancellationToken cancellationToken)
+    {
+        if (!Console.IsInputRedirected)
+        {
+            await Console.Error.WriteAsync("API key to disable (or use --fingerprint): ");
+        }
+
+        var line = (await Console.In.ReadLineAsync(cancellationToken))?.Trim();
+        if (string.IsNullOrEmpty(line))
+        {
+            await Console.Error.WriteLineAsync("cloudslicer: no key on standard input; pipe the key in (e.g. from a secrets file) or give --fingerprint");
+            return null;
+        }
+
+        return line;
     }
 
     private static async Task<int> WithStoreAsync(string? data, string? db, Func<IOwnerStore, Task<int>> action)
