@@ -16,4 +16,11 @@ public class MediaException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True when the same bytes would fail the same way (a container outside the allow-list, no audio or
+    /// video): the job goes to <c>error</c> at once. A corrupt or truncated file leaves it false, since
+    /// downloading it again may mend it.
+    /// </summary>
+    public bool Permanent { get; init; }
 }

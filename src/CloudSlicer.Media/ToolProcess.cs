@@ -47,7 +47,11 @@ internal static class ToolProcess
         }
         catch (Win32Exception ex)
         {
-            throw new MediaException($"Could not start {tool} at '{fileName}': {ex.Message}", ex);
+            // The message becomes a job's last_error: the reason, not the tool's path or our working
+            // directory (which Win32Exception's own message names); the operator finds those in the log.
+            MediaLog.ToolStartFailed(logger, tool, fileName, ex);
+            var reason = new Win32Exception(ex.NativeErrorCode).Message;
+            throw new MediaException($"Could not start {tool} ({reason}); check Media:FfmpegPath and Media:FfprobePath", ex);
         }
 
         var processId = process.Id;

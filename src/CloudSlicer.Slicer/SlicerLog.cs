@@ -31,4 +31,7 @@ internal static partial class SlicerLog
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Error, Message = "Job {JobId} failed with an unexpected error")]
     public static partial void Unexpected(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Job {JobId} failed on attempt {Attempt} in a way no retry can mend; not retried: {Error}")]
+    public static partial void FailedPermanently(ILogger logger, string jobId, int attempt, string error);
 }

@@ -117,10 +117,28 @@ public sealed class SlicerService(
                     SlicerLog.Unexpected(logger, job.Id, ex);
                 }
 
-                var error = expected ? ex.Message : $"Unexpected slicer error: {ex.Message}";
-                SlicerLog.AttemptFailed(logger, job.Id, job.Attempts, error);
-                await queue.FailAsync(lease, error, CancellationToken.None).ConfigureAwait(false);
+                // The log keeps the paths the operator needs; the owner's last_error does not.
+                var message = expected ? ex.Message : $"Unexpected slicer error: {ex.Message}";
+                var error = ServerPaths.Redact(message, work.Path, _workRoot, Path.GetFullPath(options.Value.WorkDirectory));
+                if (IsPermanent(ex))
+                {
+                    SlicerLog.FailedPermanently(logger, job.Id, job.Attempts, message);
+                    await queue.FailPermanentlyAsync(lease, error, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    SlicerLog.AttemptFailed(logger, job.Id, job.Attempts, message);
+                    await queue.FailAsync(lease, error, CancellationToken.None).ConfigureAwait(false);
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Whether another attempt is pointless: a refused address, a 4xx, a source over the size cap, a
+    /// container outside the allow-list, a setting that cannot be used. Anything else may mend itself
+    /// (a 5xx, a reset, a timeout, a truncated download) and keeps its retries and back-off.
+    /// </summary>
+    private static bool IsPermanent(Exception ex) =>
+        ex is Sources.SourceException { Permanent: true } or Media.MediaException { Permanent: true } or JobFailedException { Permanent: true };
 }

@@ -33,12 +33,15 @@ public static class ContainerPolicy
     public static bool IsAllowed(string formatName) =>
         formatName.Split(',').Any(name => AllowedFormats.Contains(name, StringComparer.Ordinal));
 
-    /// <summary>The error for a source whose demuxer is not allowed, worded for the job's last_error.</summary>
+    /// <summary>
+    /// The error for a source whose demuxer is not allowed, worded for the job's last_error. Permanent: the
+    /// same file is the same format next time.
+    /// </summary>
     public static MediaException NotAllowed(string formatName)
     {
         var allowed = string.Join(", ", AllowedFormats);
         return ListKinds.TryGetValue(formatName, out var kind)
-            ? new MediaException($"The source is a '{formatName}' {kind}; only media files are sliced (allowed: {allowed})")
-            : new MediaException($"The source's format '{formatName}' is not an allowed media container (allowed: {allowed})");
+            ? new MediaException($"The source is a '{formatName}' {kind}; only media files are sliced (allowed: {allowed})") { Permanent = true }
+            : new MediaException($"The source's format '{formatName}' is not an allowed media container (allowed: {allowed})") { Permanent = true };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,17 @@ namespace CloudSlicer.Media.Probe;
 /// <summary>Describes a downloaded source with ffprobe, refusing anything that is not an allowed media container.</summary>
 public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogger<FfprobeRunner> logger)
 {
+    /// <summary>
+    /// The most of ffprobe's output read, in characters. With only <see cref="ProbeParser.ShowEntries"/> asked
+    /// for, a stream takes a few hundred and ffprobe opens at most 1000 streams; more means a tag stuffed
+    /// with data (a language can be megabytes long), and reading on would only grow memory.
+    /// </summary>
+    public const int MaxOutputChars = 1024 * 1024;
+
     /// <exception cref="MediaException">
     /// The file is not media ffprobe recognises, is a playlist/list/manifest or another disallowed
-    /// format, has no audio or video, or could not be read within <see cref="MediaOptions.ProbeTimeout"/>.
+    /// format, has no audio or video, describes itself at more than <see cref="MaxOutputChars"/>, or could
+    /// not be read within <see cref="MediaOptions.ProbeTimeout"/>.
     /// </exception>
     public async Task<ProbeResult> ProbeAsync(string localPath, CancellationToken cancellationToken)
     {
@@ -21,7 +30,7 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
             "-hide_banner", "-loglevel", "error",
             // Same rules as ffmpeg's inputs (DESIGN 5): only this local file, only an allowed demuxer.
             "-protocol_whitelist", "file", "-format_whitelist", ContainerPolicy.FormatWhitelist,
-            "-print_format", "json", "-show_format", "-show_streams",
+            "-print_format", "json", "-show_entries", ProbeParser.ShowEntries,
             "-i", input,
         ];
 
@@ -29,7 +38,7 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
         timeout.CancelAfter(o.ProbeTimeout);
         var json = "";
         var exit = await ToolProcess.RunAsync(
-            o.FfprobePath, args, async stdout => json = await stdout.ReadToEndAsync(), logger, timeout.Token);
+            o.FfprobePath, args, async stdout => json = await ReadBoundedAsync(stdout), logger, timeout.Token);
 
         if (exit.Killed)
         {
@@ -40,7 +49,7 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
 
         if (exit.ExitCode != 0)
         {
-            throw Describe(exit.Stderr, input);
+            throw Describe(exit.Stderr, localPath);
         }
 
         var result = ProbeParser.Parse(json);
@@ -51,13 +60,40 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
 
         if (result.Video is null && result.Audio is null)
         {
-            throw new MediaException($"The source ('{result.Format.FormatName}') has no audio or video stream");
+            throw new MediaException($"The source ('{result.Format.FormatName}') has no audio or video stream") { Permanent = true };
         }
 
         return result;
     }
 
-    private static MediaException Describe(StderrTail stderr, string input)
+    /// <summary>
+    /// Reads ffprobe's JSON up to <see cref="MaxOutputChars"/>. Throwing here makes <see cref="ToolProcess"/>
+    /// kill ffprobe, so a hostile source costs at most this much memory.
+    /// </summary>
+    private static async Task<string> ReadBoundedAsync(StreamReader stdout)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[16 * 1024];
+        int read;
+        while ((read = await stdout.ReadAsync(buffer)) > 0)
+        {
+            if (text.Length + read > MaxOutputChars)
+            {
+                // The same file describes itself the same way next time: no retry can mend it.
+                throw new MediaException(
+                    $"The source's metadata is too large: ffprobe's description of it passes {MaxOutputChars / 1024 / 1024} MiB (tags stuffed with data?); remove the oversized tags and try again")
+                {
+                    Permanent = true,
+                };
+            }
+
+            text.Append(buffer, 0, read);
+        }
+
+        return text.ToString();
+    }
+
+    private static MediaException Describe(StderrTail stderr, string localPath)
     {
         foreach (var line in stderr.Lines)
         {
@@ -68,8 +104,12 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
             }
         }
 
-        // The file's path means nothing to the user (it is our download); what ffprobe said about it does.
-        var first = (stderr.FirstLine ?? "no error output").Replace(input + ": ", "", StringComparison.Ordinal);
+        // The file's path means nothing to the user (it is our download) and tells outsiders where we keep
+        // work; what ffprobe said about it does matter.
+        var first = (stderr.FirstLine ?? "no error output")
+            .Replace("file:" + localPath + ": ", "", StringComparison.Ordinal)
+            .Replace("file:" + localPath, "the source", StringComparison.Ordinal)
+            .Replace(localPath, "the source", StringComparison.Ordinal);
         return new MediaException(
             $"The source is not a media file ffprobe recognises (empty, corrupt, or not audio/video): {first}");
     }

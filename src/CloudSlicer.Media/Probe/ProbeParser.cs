@@ -4,12 +4,24 @@ using System.Text.Json;
 namespace CloudSlicer.Media.Probe;
 
 /// <summary>
-/// Reads <c>ffprobe -print_format json -show_format -show_streams</c> (pure; tested on captured output).
-/// ffprobe writes most numbers as strings ("2.000000") and omits what it does not know, so every
+/// Reads <c>ffprobe -print_format json -show_entries</c> <see cref="ShowEntries"/> (pure; tested on captured
+/// output). ffprobe writes most numbers as strings ("2.000000") and omits what it does not know, so every
 /// field is optional here.
 /// </summary>
 public static class ProbeParser
 {
+    /// <summary>
+    /// The value of ffprobe's <c>-show_entries</c>: exactly the fields read below, so a source stuffed with
+    /// tags (a 5 MB comment, thousands of chapters) does not inflate what ffprobe writes and we read.
+    /// </summary>
+    public const string ShowEntries =
+        "format=format_name,duration,bit_rate,size"
+        + ":stream=index,codec_type,codec_name,profile,width,height,sample_aspect_ratio,avg_frame_rate,r_frame_rate,"
+        + "duration,sample_rate,channels,bit_rate"
+        + ":stream_disposition=attached_pic"
+        + ":stream_tags=language,rotate"
+        + ":stream_side_data=rotation";
+
     /// <exception cref="MediaException">The text is not ffprobe's JSON.</exception>
     public static ProbeResult Parse(string ffprobeJson)
     {

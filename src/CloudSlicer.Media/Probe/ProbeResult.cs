@@ -66,7 +66,10 @@ public sealed record ProbeResult(ProbeFormat Format, IReadOnlyList<ProbeStream> 
             ? this
             : throw new MediaException(Audio is not null
                 ? "The source has no video stream (it has only audio)"
-                : "The source has no video stream");
+                : "The source has no video stream")
+            {
+                Permanent = true,
+            };
 
     public SourceInfo ToSourceInfo()
     {

@@ -41,7 +41,7 @@ public sealed class CreateAssetHandler(
         var source = (await ffprobe.ProbeAsync(sourcePath, cancellationToken).ConfigureAwait(false)).ToSourceInfo();
         if (!source.HasVideo)
         {
-            throw new JobFailedException("The source has no video stream; /jobs/create slices video (add audio to an existing asset with /jobs/add_track_audio)");
+            throw new JobFailedException("The source has no video stream; /jobs/create slices video (add audio to an existing asset with /jobs/add_track_audio)") { Permanent = true };
         }
 
         var (start, duration) = Window(source, args.Trim);

@@ -30,7 +30,7 @@ public static class SidecarArgs
 
         return SlicerArgs.TryParse(args, out var merged, out _, out var error)
             ? merged
-            : throw new JobFailedException($"The .cfg sidecar next to the source has a setting that cannot be used: {error}");
+            : throw new JobFailedException($"The .cfg sidecar next to the source has a setting that cannot be used: {error}") { Permanent = true };
     }
 
     /// <summary><c>https://host/a/b.mp4?x=1</c> → <c>https://host/a/b.mp4.cfg?x=1</c>: the suffix goes on the path.</summary>

@@ -24,6 +24,12 @@ public interface IJobQueue
     Task<JobState?> FailAsync(Lease lease, string error, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records a failure no later attempt can mend (a refused address, a 4xx, a container outside the
+    /// allow-list): the job goes to error now, its attempts as counted. False when fenced.
+    /// </summary>
+    Task<bool> FailPermanentlyAsync(Lease lease, string error, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Hands an assigned job back to waiting without spending an attempt (its slicer is shutting down
     /// cleanly, so the attempt was not the job's fault). False when fenced.
     /// </summary>

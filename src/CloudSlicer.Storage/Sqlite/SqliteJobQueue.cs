@@ -83,18 +83,7 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
 
     public async Task<JobState?> FailAsync(Lease lease, string error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        ArgumentNullException.ThrowIfNull(error);
-        var states = await db.QueryAsync(
-            SqliteSql.Fail,
-            [("@id", lease.JobId), ("@token", lease.Token), ("@error", error), ("@maxAttempts", _options.MaxAttempts), ("@now", Now()), .. RetryParameters],
-            ReadState,
-            cancellationToken);
-        if (states is not [var state])
-        {
-            return null;
-        }
-
+        var state = await EndAttemptAsync(lease, error, _options.MaxAttempts, cancellationToken);
         if (state == JobState.Waiting)
         {
             signals.NotifyWork();
@@ -102,6 +91,10 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
 
         return state;
     }
+
+    // No attempts left: the shared end-of-attempt rule sends the job to error (see SqliteSql.Fail).
+    public async Task<bool> FailPermanentlyAsync(Lease lease, string error, CancellationToken cancellationToken) =>
+        await EndAttemptAsync(lease, error, maxAttempts: 0, cancellationToken) is not null;
 
     public async Task<bool> ReleaseAsync(Lease lease, CancellationToken cancellationToken)
     {
@@ -177,6 +170,18 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
     public Task<int> EraseFinishedAsync(CancellationToken cancellationToken) =>
         db.ExecuteAsync(
             SqliteSql.EraseFinished, [("@cutoff", Now() - (long)_options.Retention.TotalMilliseconds)], cancellationToken);
+
+    private async Task<JobState?> EndAttemptAsync(Lease lease, string error, int maxAttempts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(error);
+        var states = await db.QueryAsync(
+            SqliteSql.Fail,
+            [("@id", lease.JobId), ("@token", lease.Token), ("@error", error), ("@maxAttempts", maxAttempts), ("@now", Now()), .. RetryParameters],
+            ReadState,
+            cancellationToken);
+        return states is [var state] ? state : null;
+    }
 
     private long LeaseMs => (long)_options.LeaseDuration.TotalMilliseconds;
 

@@ -81,6 +81,9 @@ internal static class SqliteSql
                last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
         """;
 
+    // Also a permanent failure's statement: run with @maxAttempts = 0, the attempt that just ended is the
+    // last one whatever the count, so the job goes to error now with its attempts as counted, and error
+    // looks the same however it was reached.
     public const string Fail = "UPDATE jobs\n" + EndAttempt + """
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
         RETURNING state;

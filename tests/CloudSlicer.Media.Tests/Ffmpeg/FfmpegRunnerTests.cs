@@ -119,7 +119,7 @@ public sealed class FfmpegRunnerTests(MediaFixture media, ITestOutputHelper outp
 
         var ex = await Assert.ThrowsAsync<MediaException>(() => runner.RunAsync(["-version"], TimeSpan.Zero, null, CancellationToken.None));
 
-        Assert.StartsWith("Could not start ffmpeg at '/nonexistent/ffmpeg'", ex.Message);
+        Assert.Equal("Could not start ffmpeg (No such file or directory); check Media:FfmpegPath and Media:FfprobePath", ex.Message);
     }
 
     /// <summary>A 30 s source upscaled to 1080p at preset medium: many seconds of work on two cores.</summary>

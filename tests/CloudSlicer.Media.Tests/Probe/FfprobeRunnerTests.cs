@@ -42,7 +42,8 @@ public sealed class FfprobeRunnerTests(MediaFixture media) : IDisposable
         var probe = await _ffprobe.ProbeAsync(clip, CancellationToken.None);
 
         Assert.Equal((false, true), (probe.ToSourceInfo().HasVideo, probe.ToSourceInfo().HasAudio));
-        Assert.Equal("The source has no video stream (it has only audio)", Assert.Throws<MediaException>(() => probe.RequireVideo()).Message);
+        var noVideo = Assert.Throws<MediaException>(() => probe.RequireVideo());
+        Assert.Equal(("The source has no video stream (it has only audio)", true), (noVideo.Message, noVideo.Permanent));
     }
 
     [Fact]
@@ -63,6 +64,7 @@ public sealed class FfprobeRunnerTests(MediaFixture media) : IDisposable
 
         Assert.StartsWith("The source is not a media file ffprobe recognises (empty, corrupt, or not audio/video): ", ex.Message);
         Assert.Contains("moov atom not found", ex.Message);
+        Assert.False(ex.Permanent, "a download that came out empty may come out whole next time");
     }
 
     [Fact]
@@ -95,6 +97,7 @@ public sealed class FfprobeRunnerTests(MediaFixture media) : IDisposable
         var ex = await ProbeFailure("source.mp4", Encoding.UTF8.GetBytes(playlist));
 
         Assert.StartsWith("The source is a 'hls' playlist; only media files are sliced (allowed: mov, mp4,", ex.Message);
+        Assert.True(ex.Permanent, "a playlist is a playlist on every attempt");
     }
 
     [Fact]
@@ -105,6 +108,7 @@ public sealed class FfprobeRunnerTests(MediaFixture media) : IDisposable
         var ex = await ProbeFailure("source.mov", Encoding.UTF8.GetBytes("ffconcat version 1.0\nfile 'clip.mp4'\nfile '/etc/passwd'\n"));
 
         Assert.StartsWith("The source is a 'concat' playlist; only media files are sliced", ex.Message);
+        Assert.True(ex.Permanent);
     }
 
     [Fact]
@@ -120,6 +124,7 @@ public sealed class FfprobeRunnerTests(MediaFixture media) : IDisposable
         var ex = await ProbeFailure("source.mpd", Encoding.UTF8.GetBytes(mpd));
 
         Assert.StartsWith("The source is a 'dash' manifest; only media files are sliced", ex.Message);
+        Assert.True(ex.Permanent);
     }
 
     [Fact]
@@ -131,7 +136,61 @@ public sealed class FfprobeRunnerTests(MediaFixture media) : IDisposable
 
         var ex = await Assert.ThrowsAsync<MediaException>(() => runner.ProbeAsync(media.Clip, CancellationToken.None));
 
-        Assert.StartsWith("Could not start ffprobe at '/nonexistent/ffprobe'", ex.Message);
+        // The reason and where to fix it, but no path: the message becomes a job's last_error.
+        Assert.Equal("Could not start ffprobe (No such file or directory); check Media:FfmpegPath and Media:FfprobePath", ex.Message);
+        Assert.DoesNotContain(Environment.CurrentDirectory, ex.Message, StringComparison.Ordinal);
+        Assert.False(ex.Permanent, "the operator can install ffprobe before the next attempt");
+    }
+
+    [Fact]
+    public async Task Huge_metadata_tags_are_left_unread()
+    {
+        // 5 MB of container comment and 5 MB of stream title: all of it in -show_format -show_streams output.
+        var clip = await TaggedClipAsync("tagged.mkv", ("comment", 5_000_000), ("title", 5_000_000));
+
+        var probe = await _ffprobe.ProbeAsync(clip, CancellationToken.None);
+
+        Assert.Equal(("matroska,webm", true), (probe.Format.FormatName, probe.Audio is not null));
+    }
+
+    [Fact]
+    public async Task A_source_that_describes_itself_in_megabytes_fails_clearly_and_permanently()
+    {
+        // The language is one of the tags asked for, and nothing stops it being 2 MB long.
+        var clip = await TaggedClipAsync("language.mkv", ("language", 2_000_000));
+
+        var ex = await Assert.ThrowsAsync<MediaException>(() => _ffprobe.ProbeAsync(clip, CancellationToken.None));
+
+        Assert.Equal(
+            "The source's metadata is too large: ffprobe's description of it passes 1 MiB (tags stuffed with data?); remove the oversized tags and try again",
+            ex.Message);
+        Assert.True(ex.Permanent);
+    }
+
+    /// <summary>An audio clip whose metadata (from an ffmetadata file: a command line caps one argument at 128 KB) has huge tags.</summary>
+    private async Task<string> TaggedClipAsync(string name, params (string Tag, int Length)[] tags)
+    {
+        var metadata = new System.Text.StringBuilder(";FFMETADATA1\n");
+        foreach (var (tag, length) in tags.Where(t => t.Tag == "comment"))
+        {
+            metadata.Append(tag).Append('=').Append('x', length).Append('\n');
+        }
+
+        metadata.Append("[STREAM]\n");
+        foreach (var (tag, length) in tags.Where(t => t.Tag != "comment"))
+        {
+            metadata.Append(tag).Append('=').Append('x', length).Append('\n');
+        }
+
+        var metadataFile = _dir.File(name + ".ffmetadata");
+        await File.WriteAllTextAsync(metadataFile, metadata.ToString());
+        var clip = _dir.File(name);
+        await MediaClips.RunAsync(
+            "ffmpeg",
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=duration=1", "-f", "ffmetadata", "-i", metadataFile,
+             "-map", "0", "-map_metadata", "1", "-map_metadata:s:0", "1:s:0", "-c:a", "flac", clip],
+            CancellationToken.None);
+        return clip;
     }
 
     private async Task<MediaException> ProbeFailure(string name, byte[] content)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CloudSlicer.Media.Probe;
 
 namespace CloudSlicer.Media.Tests.Probe;
@@ -87,6 +88,65 @@ public class ProbeParserTests
         Assert.Equal(("", TimeSpan.Zero), (probe.Format.FormatName, probe.Duration));
     }
 
+    /// <summary>
+    /// ffprobe is asked only for <see cref="ProbeParser.ShowEntries"/>: cut each full capture down to those
+    /// fields, as ffprobe would, and the parser must read exactly what it read from the whole.
+    /// </summary>
+    [Theory]
+    [InlineData("h264_aac_1080p.json")]
+    [InlineData("h264_no_audio_360p.json")]
+    [InlineData("h264_rotated_90.json")]
+    [InlineData("h264_anamorphic_pal.json")]
+    [InlineData("h264_aac_2997.json")]
+    [InlineData("aac_audio_only.json")]
+    [InlineData("mp3_with_cover_art.json")]
+    public void The_entries_asked_of_ffprobe_hold_every_field_the_parser_reads(string file)
+    {
+        var full = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Probe", "TestData", file));
+
+        var whole = ProbeParser.Parse(full);
+        var cut = ProbeParser.Parse(KeepOnlyShowEntries(full));
+
+        Assert.True(cut.Streams.Count > 0);
+        Assert.Equal(whole.Format, cut.Format);
+        Assert.Equal(whole.Streams, cut.Streams);
+    }
+
     private static ProbeResult Parse(string file) =>
         ProbeParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Probe", "TestData", file)));
+
+    /// <summary>What ffprobe prints for <c>-show_entries ProbeParser.ShowEntries</c>, made from a full capture.</summary>
+    private static string KeepOnlyShowEntries(string fullJson)
+    {
+        var entries = ProbeParser.ShowEntries.Split(':')
+            .Select(section => section.Split('='))
+            .ToDictionary(p => p[0], p => p[1].Split(',').ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var root = JsonNode.Parse(fullJson)!.AsObject();
+
+        var format = Keep(root["format"]!.AsObject(), entries["format"]);
+        var streams = new JsonArray();
+        foreach (var stream in root["streams"]!.AsArray().Select(s => s!.AsObject()))
+        {
+            var kept = Keep(stream, entries["stream"]);
+            foreach (var (section, name) in new[] { ("stream_disposition", "disposition"), ("stream_tags", "tags") })
+            {
+                if (stream[name] is JsonObject inner)
+                {
+                    kept[name] = Keep(inner, entries[section]);
+                }
+            }
+
+            if (stream["side_data_list"] is JsonArray sideData)
+            {
+                kept["side_data_list"] = new JsonArray([.. sideData.Select(sd => (JsonNode)Keep(sd!.AsObject(), entries["stream_side_data"]))]);
+            }
+
+            streams.Add(kept);
+        }
+
+        return new JsonObject { ["streams"] = streams, ["format"] = format }.ToJsonString();
+    }
+
+    private static JsonObject Keep(JsonObject section, HashSet<string> fields) =>
+        new(section.Where(p => fields.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
 }

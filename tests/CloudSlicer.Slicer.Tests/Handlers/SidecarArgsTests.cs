@@ -46,5 +46,6 @@ public sealed class SidecarArgsTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<JobFailedException>(() => SidecarArgs.MergeAsync(fetcher, _server.Url("/text/bad.mp4"), "{}", default));
         Assert.Contains(".cfg", error.Message, StringComparison.Ordinal);
         Assert.Contains("trim", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Permanent, "the same sidecar fails the same way on every attempt");
     }
 }
