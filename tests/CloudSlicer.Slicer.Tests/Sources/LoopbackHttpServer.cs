@@ -181,6 +181,15 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             await WriteInChunksAsync(context, Bytes(length));
         });
 
+        app.MapGet("/late-stall/{milliseconds:int}/{announced:int}/{sent:int}", async (HttpContext context, int milliseconds, int announced, int sent) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), context.RequestAborted);
+            context.Response.ContentLength = announced;
+            await context.Response.Body.WriteAsync(Bytes(sent), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await StallAsync(context);
+        });
+
         app.MapGet("/truncated/{sent:int}", async (HttpContext context, int sent) =>
         {
             context.Response.ContentLength = sent * 2L;

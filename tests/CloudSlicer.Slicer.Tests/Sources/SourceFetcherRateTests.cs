@@ -75,6 +75,25 @@ public sealed class SourceFetcherRateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_download_that_stalls_past_its_deadline_fails_before_the_idle_timeout_and_the_rate_window()
+    {
+        // Headers after 1 s, half the body, then nothing: the 1.3 s deadline ends it, not the 10 s idle timeout.
+        await using var server = await LoopbackHttpServer.StartAsync();
+        using var fetcher = Fetchers.Private(o =>
+        {
+            o.ConnectTimeout = TimeSpan.FromMilliseconds(300);
+            o.RateWindow = TimeSpan.FromSeconds(1);
+        });
+        var destination = _temp.File("source");
+
+        var error = await Assert.ThrowsAsync<SourceException>(() =>
+            fetcher.DownloadAsync(server.Url("/late-stall/1000/10/5"), destination, null, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.StartsWith("The source did not arrive within its 1.3 s deadline (10 bytes at the 64 KiB/s floor", error.Message);
+        Assert.False(File.Exists(destination));
+    }
+
+    [Fact]
     public async Task The_deadline_grows_with_the_announced_length()
     {
         // The control for the test above: the same late headers, but 256 KiB are allowed about 5.3 s.
