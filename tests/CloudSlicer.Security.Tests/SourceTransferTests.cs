@@ -22,7 +22,7 @@ public sealed class SourceTransferTests(ITestOutputHelper output) : IAsyncLifeti
         {
             ["CLOUDSLICER_Sources__AllowedHosts__0"] = SourceHostileServer.Address.ToString(),
             ["CLOUDSLICER_Sources__IdleTimeout"] = "00:00:01",
-            ["CLOUDSLICER_Sources__RateWindow"] = "00:00:01",
+            ["CLOUDSLICER_Sources__RateWindow"] = "00:00:02",   // longer than the idle timeout, so the stall meets that first
         });
     }
 
@@ -53,6 +53,7 @@ public sealed class SourceTransferTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal("The source is larger than the 90 GB limit (Content-Length 1000000000000000 bytes); use a local slicer for larger files", absurd.LastError);
         Assert.Equal("The source server sent no data for 1 s", stall.LastError);
         Assert.StartsWith("The source sent ", trickle.LastError);
+        Assert.Contains(" bytes in 2 s, ", trickle.LastError);
         Assert.EndsWith("below the 64 KiB/s floor (Sources:MinBytesPerSecond); check the source server or its network", trickle.LastError);
         SourceJobs.AssertAll(outcomes, o => !o.LastError.Contains(_data, StringComparison.Ordinal), "free of server paths");
     }

@@ -121,7 +121,8 @@ internal sealed class TransferWatch : IDisposable
             _windowStartBytes = total;
             if (sent < _options.MinBytesPerSecond * window.TotalSeconds)
             {
-                Stop(SourceErrors.BelowFloor(sent, window, _options.MinBytesPerSecond));
+                // Nothing in a whole window is a stall, and says so in the same words as the idle timeout.
+                Stop(sent == 0 ? SourceErrors.Idle(window) : SourceErrors.BelowFloor(sent, window, _options.MinBytesPerSecond));
             }
         }
     }

@@ -44,6 +44,24 @@ public sealed class SourceFetcherRateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_window_without_a_byte_is_reported_as_silence_rather_than_a_rate()
+    {
+        // The idle timeout (10 s here) is longer than the window: the window ends it, in the idle timeout's words.
+        await using var server = await LoopbackHttpServer.StartAsync();
+        using var fetcher = Fetchers.Private(o =>
+        {
+            o.MaxBytes = 100_000_000_000;
+            o.RateWindow = TimeSpan.FromMilliseconds(500);
+        });
+
+        var error = await Assert.ThrowsAsync<SourceException>(() =>
+            fetcher.DownloadAsync(server.Url("/huge"), _temp.File("source"), null, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.Equal("The source server sent no data for 500 ms", error.Message);
+        Assert.False(error.Permanent);
+    }
+
+    [Fact]
     public async Task A_source_above_the_floor_is_downloaded_across_several_windows()
     {
         await using var server = await LoopbackHttpServer.StartAsync();
