@@ -31,13 +31,14 @@ internal sealed class GuardedHttpClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
 
-        // No overall timeout: 90 GB takes hours on a slow link. IdleTimeout catches servers that stall.
+        // No overall timeout here: 90 GB takes hours on a slow link. TransferWatch holds each fetch to the
+        // idle timeout, the rate floor and a deadline scaled to its length.
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("CloudSlicer/1.0");
     }
 
     /// <summary>Sends GET and follows redirects itself; returns the final response (headers only) and its URL.</summary>
-    public async Task<(HttpResponseMessage Response, Uri Url)> SendAsync(Uri url, CancellationTokenSource idle, CancellationToken cancellationToken)
+    public async Task<(HttpResponseMessage Response, Uri Url)> SendAsync(Uri url, TransferWatch watch, CancellationToken cancellationToken)
     {
         var hop = url;
         for (var redirects = 0; ; redirects++)
@@ -47,12 +48,11 @@ internal sealed class GuardedHttpClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                // The connection has its own ConnectTimeout; the headers must then follow within IdleTimeout.
-                idle.CancelAfter(_options.ConnectTimeout + _options.IdleTimeout);
-                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
-                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                watch.AwaitHeaders();
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watch.Token).ConfigureAwait(false);
+                watch.Received(0);
             }
-            catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, idle.IsCancellationRequested, cancellationToken) is { } translated)
+            catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, watch.Fault, cancellationToken) is { } translated)
             {
                 throw translated;
             }
@@ -68,7 +68,7 @@ internal sealed class GuardedHttpClient : IDisposable
                 throw SourceErrors.TooManyRedirects(_options.MaxRedirects);
             }
 
-            var next = location.IsAbsoluteUri ? location : new Uri(hop, location);
+            var next = NextHop(hop, location);
             SourceLog.Redirected(_logger, SourceErrors.Describe(hop), SourceErrors.Describe(next));
             hop = next;
         }
@@ -96,6 +96,17 @@ internal sealed class GuardedHttpClient : IDisposable
         {
             throw SourceErrors.Refused(url, reason);
         }
+    }
+
+    /// <summary>Where a redirect from <paramref name="hop"/> leads; never from https down to plain http.</summary>
+    internal static Uri NextHop(Uri hop, Uri location)
+    {
+        var next = location.IsAbsoluteUri ? location : new Uri(hop, location);
+
+        // What https promised (no one on the path reads or swaps the media) must hold to the last hop.
+        return hop.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp
+            ? throw SourceErrors.Downgrade(hop, next)
+            : next;
     }
 
     private static bool IsRedirect(HttpStatusCode status) => status is

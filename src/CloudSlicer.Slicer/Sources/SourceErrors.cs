@@ -24,8 +24,13 @@ internal static class SourceErrors
     public static SourceException Refused(Uri url, string reason) =>
         new($"Refused to fetch {Describe(url)}: {reason} (start with --allow-private-sources to allow it)") { Permanent = true };
 
+    // A loop answers the same way next time.
     public static SourceException TooManyRedirects(int max) =>
-        new($"Too many redirects (more than {max})");
+        new($"Too many redirects (more than {max})") { Permanent = true };
+
+    public static SourceException Downgrade(Uri from, Uri to) =>
+        new($"Refused to follow the redirect from {Describe(from)} to {Describe(to)}: an https source must not be downgraded to plain http; "
+            + "ask the server to redirect to https, or give a URL that does not redirect") { Permanent = true };
 
     public static SourceException Status(HttpStatusCode status)
     {
@@ -49,11 +54,24 @@ internal static class SourceErrors
     public static SourceException Idle(TimeSpan idleTimeout) =>
         new($"The source server sent no data for {Duration(idleTimeout)}");
 
+    public static SourceException BelowFloor(long sent, TimeSpan window, long minBytesPerSecond) =>
+        new($"The source sent {Binary(sent)} in {Duration(window)}, below the {Binary(minBytesPerSecond)}/s floor (Sources:MinBytesPerSecond); "
+            + "check the source server or its network");
+
+    public static SourceException DeadlineExceeded(TimeSpan deadline, long length, long minBytesPerSecond, TimeSpan allowance) =>
+        new($"The source did not arrive within its {Duration(deadline)} deadline ({Binary(length)} at the {Binary(minBytesPerSecond)}/s floor "
+            + $"plus {Duration(allowance)} to start; Sources:MinBytesPerSecond, Sources:ConnectTimeout, Sources:RateWindow); "
+            + "check the source server or its network");
+
+    public static SourceException SidecarTooSlow(TimeSpan sidecarTimeout) =>
+        new($"The sidecar took longer than {Duration(sidecarTimeout)} (Sources:SidecarTimeout)");
+
     /// <summary>
     /// Turns what HttpClient and the guard threw while talking to <paramref name="hop"/> into a
     /// <see cref="SourceException"/>; null when the original should propagate (cancellation, or already ours).
     /// </summary>
-    public static Exception? Translate(Exception exception, Uri hop, SourceOptions options, bool idleFired, CancellationToken cancellationToken)
+    /// <param name="limit">The limit of <see cref="TransferWatch"/> that cancelled the transfer, if one did.</param>
+    public static Exception? Translate(Exception exception, Uri hop, SourceOptions options, SourceException? limit, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -71,9 +89,9 @@ internal static class SourceErrors
             return Refused(hop, refused.Message);
         }
 
-        if (idleFired)
+        if (limit is not null)
         {
-            return Idle(options.IdleTimeout);
+            return limit;
         }
 
         var endpoint = $"{hop.IdnHost}:{hop.Port}";
@@ -110,6 +128,26 @@ internal static class SourceErrors
         >= 1_000 when bytes % 1_000 == 0 => $"{bytes / 1_000} kB",
         _ => $"{bytes} bytes",
     };
+
+    /// <summary>"20 bytes", "3.3 KiB", "64 KiB", "1.5 MiB": binary units, as rates are usually configured.</summary>
+    public static string Binary(long bytes)
+    {
+        if (bytes < 1024)
+        {
+            return $"{bytes} bytes";
+        }
+
+        string[] units = ["KiB", "MiB", "GiB", "TiB"];
+        var value = bytes / 1024.0;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return $"{value.ToString("0.#", CultureInfo.InvariantCulture)} {units[unit]}";
+    }
 
     /// <summary>"60 s", "1.5 s", "300 ms".</summary>
     public static string Duration(TimeSpan duration) => duration < TimeSpan.FromSeconds(1)

@@ -10,7 +10,8 @@ namespace CloudSlicer.Slicer.Sources;
 
 /// <summary>
 /// Downloads sources (and reads sidecars) over http/https behind the SSRF guard (<see cref="GuardedHttpClient"/>),
-/// within the size limit and the idle timeout. One per process: it owns the connection pool.
+/// within the size limit, the idle timeout, the rate floor and the deadline (<see cref="TransferWatch"/>).
+/// One per process: it owns the connection pool.
 /// </summary>
 public sealed class SourceFetcher : IDisposable
 {
@@ -19,17 +20,19 @@ public sealed class SourceFetcher : IDisposable
 
     private readonly SourceOptions _options;
     private readonly ILogger<SourceFetcher> _logger;
+    private readonly TimeProvider _time;
     private readonly GuardedHttpClient _client;
 
-    public SourceFetcher(IOptions<SourceOptions> options, ILogger<SourceFetcher> logger)
-        : this(options.Value, logger, Dns.GetHostAddressesAsync)
+    public SourceFetcher(IOptions<SourceOptions> options, ILogger<SourceFetcher> logger, TimeProvider? time = null)
+        : this(options.Value, logger, Dns.GetHostAddressesAsync, time ?? TimeProvider.System)
     {
     }
 
-    internal SourceFetcher(SourceOptions options, ILogger<SourceFetcher> logger, HostResolver resolve)
+    internal SourceFetcher(SourceOptions options, ILogger<SourceFetcher> logger, HostResolver resolve, TimeProvider time)
     {
         _options = options;
         _logger = logger;
+        _time = time;
         _client = new GuardedHttpClient(options, logger, resolve);
     }
 
@@ -40,8 +43,8 @@ public sealed class SourceFetcher : IDisposable
     /// <exception cref="SourceException">The source could not be fetched; the message is meant for the job's owner.</exception>
     public async Task<DownloadResult> DownloadAsync(Uri url, string destinationPath, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var (response, hop) = await _client.SendAsync(url, idle, cancellationToken).ConfigureAwait(false);
+        using var watch = new TransferWatch(_options, _time, cancellationToken);
+        var (response, hop) = await _client.SendAsync(url, watch, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             if (!response.IsSuccessStatusCode)
@@ -55,7 +58,8 @@ public sealed class SourceFetcher : IDisposable
                 throw SourceErrors.TooLarge(_options.MaxBytes, $"Content-Length {length} bytes");
             }
 
-            var bytes = await CopyToFileAsync(response, hop, destinationPath, progress, idle, cancellationToken).ConfigureAwait(false);
+            watch.StartBody(length);
+            var bytes = await CopyToFileAsync(response, hop, destinationPath, progress, watch, cancellationToken).ConfigureAwait(false);
             SourceLog.Downloaded(_logger, bytes, SourceErrors.Describe(hop));
             return new DownloadResult(bytes, response.Content.Headers.ContentType?.MediaType);
         }
@@ -63,16 +67,19 @@ public sealed class SourceFetcher : IDisposable
 
     /// <summary>
     /// The body of an optional small file such as a <c>.cfg</c> sidecar, or null when it cannot be had for any
-    /// reason (missing, an HTTP error, larger than <paramref name="maxBytes"/>, refused by the guard, unreachable).
-    /// Only cancellation throws.
+    /// reason (missing, an HTTP error, larger than <paramref name="maxBytes"/>, refused by the guard, unreachable,
+    /// slower than <see cref="SourceOptions.SidecarTimeout"/> all told). Only cancellation throws.
     /// </summary>
     public async Task<string?> TryFetchTextAsync(Uri url, int maxBytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watch = new TransferWatch(_options, _time, cancellationToken);
+
+        // A sidecar is a nicety: it may never hold the job longer than this, however it trickles.
+        watch.LimitTotal(_options.SidecarTimeout, SourceErrors.SidecarTooSlow(_options.SidecarTimeout));
         try
         {
-            var (response, hop) = await _client.SendAsync(url, idle, cancellationToken).ConfigureAwait(false);
+            var (response, hop) = await _client.SendAsync(url, watch, cancellationToken).ConfigureAwait(false);
             using (response)
             {
                 if (!response.IsSuccessStatusCode)
@@ -87,7 +94,7 @@ public sealed class SourceFetcher : IDisposable
                     return null;
                 }
 
-                var body = await ReadSmallBodyAsync(response, hop, maxBytes, idle, cancellationToken).ConfigureAwait(false);
+                var body = await ReadSmallBodyAsync(response, hop, maxBytes, watch, cancellationToken).ConfigureAwait(false);
                 if (body is null)
                 {
                     SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), $"larger than {maxBytes} bytes");
@@ -100,7 +107,7 @@ public sealed class SourceFetcher : IDisposable
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), ex.Message);
+            SourceLog.SidecarSkipped(_logger, SourceErrors.Describe(url), (watch.Fault ?? ex).Message);
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -112,7 +119,7 @@ public sealed class SourceFetcher : IDisposable
     public void Dispose() => _client.Dispose();
 
     private async Task<long> CopyToFileAsync(
-        HttpResponseMessage response, Uri hop, string path, IProgress<double>? progress, CancellationTokenSource idle, CancellationToken cancellationToken)
+        HttpResponseMessage response, Uri hop, string path, IProgress<double>? progress, TransferWatch watch, CancellationToken cancellationToken)
     {
         var length = response.Content.Headers.ContentLength;
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -128,15 +135,15 @@ public sealed class SourceFetcher : IDisposable
             var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
                 {
                     var buffer = new byte[BufferSize];
                     while (true)
                     {
-                        idle.CancelAfter(_options.IdleTimeout);
-                        var read = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
-                        idle.CancelAfter(Timeout.InfiniteTimeSpan);   // a slow disk is not an idle server
+                        watch.AwaitData();
+                        var read = await body.ReadAsync(buffer, watch.Token).ConfigureAwait(false);
+                        watch.Received(read);   // a slow disk is not an idle server
                         if (read == 0)
                         {
                             break;
@@ -163,7 +170,7 @@ public sealed class SourceFetcher : IDisposable
         catch (Exception ex)
         {
             TryDelete(path);
-            if (SourceErrors.Translate(ex, hop, _options, idle.IsCancellationRequested, cancellationToken) is { } translated)
+            if (SourceErrors.Translate(ex, hop, _options, watch.Fault, cancellationToken) is { } translated)
             {
                 throw translated;
             }
@@ -181,22 +188,23 @@ public sealed class SourceFetcher : IDisposable
 
     /// <summary>The body in memory, or null when it is larger than <paramref name="maxBytes"/>.</summary>
     private async Task<MemoryStream?> ReadSmallBodyAsync(
-        HttpResponseMessage response, Uri hop, int maxBytes, CancellationTokenSource idle, CancellationToken cancellationToken)
+        HttpResponseMessage response, Uri hop, int maxBytes, TransferWatch watch, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             var buffer = new MemoryStream();
             var chunk = new byte[8192];
             while (true)
             {
-                idle.CancelAfter(_options.IdleTimeout);
+                watch.AwaitData();
                 int read;
                 try
                 {
-                    read = await body.ReadAsync(chunk, idle.Token).ConfigureAwait(false);
+                    read = await body.ReadAsync(chunk, watch.Token).ConfigureAwait(false);
+                    watch.Received(read);
                 }
-                catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, idle.IsCancellationRequested, cancellationToken) is { } translated)
+                catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, watch.Fault, cancellationToken) is { } translated)
                 {
                     throw translated;
                 }

@@ -19,8 +19,21 @@ public sealed class SourceOptions
     /// <summary>Resolving the host and opening the TCP (and TLS) connection must finish within this.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>A server that sends nothing for this long has failed (there is no overall limit: 90 GB takes a while).</summary>
+    /// <summary>A server that sends nothing for this long has failed.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The slowest average a download may keep over each <see cref="RateWindow"/>: a server that trickles a byte
+    /// now and then never trips <see cref="IdleTimeout"/>, and would otherwise hold a slicer for good. With a
+    /// Content-Length it also sets the download's deadline (ConnectTimeout + RateWindow + length at this rate).
+    /// </summary>
+    public long MinBytesPerSecond { get; set; } = 64 * 1024;
+
+    /// <summary>The span over which <see cref="MinBytesPerSecond"/> is averaged; the first starts when the headers arrive.</summary>
+    public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Everything for one sidecar (a <c>.cfg</c>): connecting, headers and body. A slower one is skipped.</summary>
+    public TimeSpan SidecarTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Redirects followed before giving up; each hop is checked like the first URL.</summary>
     public int MaxRedirects { get; set; } = 5;
@@ -50,6 +63,22 @@ internal sealed class SourceOptionsValidator : IValidateOptions<SourceOptions>
         if (options.IdleTimeout <= TimeSpan.Zero)
         {
             failures.Add("Sources:IdleTimeout must be positive (for example 00:01:00)");
+        }
+
+        if (options.MinBytesPerSecond <= 0)
+        {
+            failures.Add("Sources:MinBytesPerSecond must be a positive number of bytes per second (for example 65536)");
+        }
+
+        // Timers take at most about 49 days; a day is already far more than a window or a sidecar needs.
+        if (options.RateWindow <= TimeSpan.Zero || options.RateWindow > TimeSpan.FromDays(1))
+        {
+            failures.Add("Sources:RateWindow must be positive and at most a day (for example 00:01:00)");
+        }
+
+        if (options.SidecarTimeout <= TimeSpan.Zero || options.SidecarTimeout > TimeSpan.FromDays(1))
+        {
+            failures.Add("Sources:SidecarTimeout must be positive and at most a day (for example 00:00:10)");
         }
 
         if (options.MaxRedirects is < 0 or > 20)

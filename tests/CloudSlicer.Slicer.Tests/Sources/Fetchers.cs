@@ -24,10 +24,10 @@ internal static class Fetchers
 
     public static SourceFetcher WithDns(Dictionary<string, IPAddress[]> dns, Action<SourceOptions>? configure = null) =>
         new(Defaults(configure), NullLogger<SourceFetcher>.Instance, (host, _) =>
-            Task.FromResult(dns.TryGetValue(host, out var addresses) ? addresses : []));
+            Task.FromResult(dns.TryGetValue(host, out var addresses) ? addresses : []), TimeProvider.System);
 
     public static SourceFetcher WithResolver(HostResolver resolve, Action<SourceOptions>? configure = null) =>
-        new(Defaults(configure), NullLogger<SourceFetcher>.Instance, resolve);
+        new(Defaults(configure), NullLogger<SourceFetcher>.Instance, resolve, TimeProvider.System);
 
     private static SourceOptions Defaults(Action<SourceOptions>? configure)
     {

@@ -13,7 +13,8 @@ namespace CloudSlicer.Slicer.Tests.Sources;
 
 /// <summary>
 /// A real Kestrel server on loopback that misbehaves on request: bytes with and without Content-Length,
-/// status codes, redirects anywhere, a Content-Length of 96 GB, and responses that stall until the client gives up.
+/// status codes, redirects anywhere, a Content-Length of 96 GB, responses that stall or trickle until the client
+/// gives up, and headers that come late.
 /// </summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable
 {
@@ -143,6 +144,52 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
         app.MapGet("/stall-headers", StallAsync);
 
+        app.MapGet("/trickle/{announced:long}", async (HttpContext context, long announced) =>
+        {
+            // One byte every 50 ms: never idle for long, far below any useful rate. 0 announces no length.
+            if (announced > 0)
+            {
+                context.Response.ContentLength = announced;
+            }
+
+            await TrickleAsync(context, TimeSpan.FromMilliseconds(50));
+        });
+
+        app.MapGet("/text-trickle", async context =>
+        {
+            context.Response.ContentType = "text/plain";
+            await TrickleAsync(context, TimeSpan.FromMilliseconds(100));
+        });
+
+        app.MapGet("/steady/{chunks:int}", async (HttpContext context, int chunks) =>
+        {
+            // 32 KiB every 50 ms: about ten times a 64 KiB/s floor, for as long as the test needs.
+            context.Response.ContentLength = chunks * 32L * 1024;
+            var chunk = Bytes(32 * 1024);
+            for (var i = 0; i < chunks; i++)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), context.RequestAborted);
+            }
+        });
+
+        app.MapGet("/slow-headers/{milliseconds:int}/{length:int}", async (HttpContext context, int milliseconds, int length) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), context.RequestAborted);
+            context.Response.ContentLength = length;
+            await WriteInChunksAsync(context, Bytes(length));
+        });
+
+        app.MapGet("/late-stall/{milliseconds:int}/{announced:int}/{sent:int}", async (HttpContext context, int milliseconds, int announced, int sent) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), context.RequestAborted);
+            context.Response.ContentLength = announced;
+            await context.Response.Body.WriteAsync(Bytes(sent), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await StallAsync(context);
+        });
+
         app.MapGet("/truncated/{sent:int}", async (HttpContext context, int sent) =>
         {
             context.Response.ContentLength = sent * 2L;
@@ -163,6 +210,24 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
             context.Abort();   // the client left, or the test is over
+        }
+    }
+
+    private async Task TrickleAsync(HttpContext context, TimeSpan every)
+    {
+        using var until = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        try
+        {
+            while (true)
+            {
+                await context.Response.Body.WriteAsync("x"u8.ToArray(), until.Token);
+                await context.Response.Body.FlushAsync(until.Token);
+                await Task.Delay(every, until.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            context.Abort();   // the client gave up, or the test is over
         }
     }
 

@@ -73,6 +73,29 @@ public sealed class TryFetchTextTests
     }
 
     [Fact]
+    public async Task A_trickling_sidecar_is_skipped_at_the_sidecar_timeout()
+    {
+        // A byte every 100 ms never trips the idle timeout, and 64 KiB would take almost two hours.
+        await using var server = await LoopbackHttpServer.StartAsync();
+        using var fetcher = Fetchers.Private(o => o.SidecarTimeout = TimeSpan.FromSeconds(1));
+
+        Assert.Null(await fetcher.TryFetchTextAsync(server.Url("/text-trickle"), 64 * 1024, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task A_sidecar_whose_headers_never_come_is_skipped_at_the_sidecar_timeout_not_the_idle_timeout()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync();
+        using var fetcher = Fetchers.Private(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMinutes(5);
+            o.SidecarTimeout = TimeSpan.FromMilliseconds(500);
+        });
+
+        Assert.Null(await fetcher.TryFetchTextAsync(server.Url("/stall-headers"), 1024, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
     public async Task Throws_when_cancelled()
     {
         await using var server = await LoopbackHttpServer.StartAsync();
