@@ -12,9 +12,6 @@ namespace CloudSlicer.Security.Tests;
 /// </summary>
 public sealed class SsrfTableTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // ServerProcess's test default for Queue:MaxAttempts; a refusal should need only one (the slicer wires that up).
-    private const int MaxAttempts = 2;
-
     private readonly string _data = SourceJobs.NewDataDirectory();
     private CanaryListener _canary = null!;
     private CanaryListener _canary6 = null!;
@@ -83,5 +80,5 @@ public sealed class SsrfTableTests(ITestOutputHelper output) : IAsyncLifetime
         || (outcome.State == "error"
             && outcome.LastError.StartsWith("Refused to fetch ", StringComparison.Ordinal)
             && outcome.LastError.EndsWith("(start with --allow-private-sources to allow it)", StringComparison.Ordinal)
-            && outcome.Attempts <= MaxAttempts);
+            && outcome.Attempts == 1);   // a refusal is permanent: no retry (ServerProcess allows 2 attempts)
 }
