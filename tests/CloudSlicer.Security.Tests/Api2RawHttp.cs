@@ -18,7 +18,9 @@ internal sealed record RawHttpResponse(int Status, IReadOnlyDictionary<string, s
 /// </summary>
 internal static class Api2RawHttp
 {
-    public static async Task<RawHttpResponse> SendAsync(string serverUrl, string method, string target, byte[]? body = null, string? contentType = null)
+    /// <param name="chunked">Send the body with chunked transfer encoding instead of a Content-Length.</param>
+    public static async Task<RawHttpResponse> SendAsync(
+        string serverUrl, string method, string target, byte[]? body = null, string? contentType = null, bool chunked = false)
     {
         var server = new Uri(serverUrl);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -37,26 +39,49 @@ internal static class Api2RawHttp
 
         if (body is not null)
         {
-            head.Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n");
+            head.Append(chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {body.Length}\r\n");
         }
 
         head.Append("\r\n");
+
+        // Written while the answer is read: a server refusing an oversized body answers and closes before reading
+        // it all, and a client that only reads once it has written everything would meet the reset instead.
+        var writing = WriteAsync(stream, Encoding.Latin1.GetBytes(head.ToString()), body, chunked, timeout.Token);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received, timeout.Token);
+        await writing;
+        return Parse(received.ToArray());
+    }
+
+    private static async Task WriteAsync(NetworkStream stream, byte[] head, byte[]? body, bool chunked, CancellationToken cancellationToken)
+    {
         try
         {
-            await stream.WriteAsync(Encoding.Latin1.GetBytes(head.ToString()), timeout.Token);
-            if (body is not null)
+            await stream.WriteAsync(head, cancellationToken);
+            if (body is null)
             {
-                await stream.WriteAsync(body, timeout.Token);
+                return;
             }
+
+            if (!chunked)
+            {
+                await stream.WriteAsync(body, cancellationToken);
+                return;
+            }
+
+            foreach (var chunk in body.Chunk(64 * 1024))
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n"), cancellationToken);
+                await stream.WriteAsync(chunk, cancellationToken);
+                await stream.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+            }
+
+            await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), cancellationToken);
         }
         catch (IOException)
         {
-            // The server may answer and close before reading everything (a refused oversized request); read the answer.
+            // The server stopped reading (it refused the request); its answer is what the caller checks.
         }
-
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received, timeout.Token);
-        return Parse(received.ToArray());
     }
 
     private static RawHttpResponse Parse(byte[] bytes)

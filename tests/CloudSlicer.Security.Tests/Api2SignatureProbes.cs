@@ -70,10 +70,11 @@ public sealed class Api2SignatureProbes(Api2ProbeServer server) : IClassFixture<
     public async Task A_timestamp_outside_the_window_or_of_the_wrong_type_is_refused(string timestamp, string expected)
     {
         var owner = server.Alice.Owner;
-        // _timestamp is whole seconds: one more than 301 keeps the true distance over 301 s whatever the fraction.
+        // _timestamp is whole seconds and the server reads its clock when the request arrives: stamping "ahead"
+        // two seconds further keeps it over 301 s ahead whatever the fraction and the time in transit (< 1 s).
         var json = timestamp switch
         {
-            "301 s ahead" => Api2Wire.Json(owner, timestamp: Api2Wire.Now + 302),
+            "301 s ahead" => Api2Wire.Json(owner, timestamp: Api2Wire.Now + 303),
             "301 s behind" => Api2Wire.Json(owner, timestamp: Api2Wire.Now - 301),
             "a year behind" => Api2Wire.Json(owner, timestamp: Api2Wire.Now - (365 * 86400)),
             "missing" => $"{{\"_owner\": \"{owner}\"}}",

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -19,12 +18,12 @@ public sealed class Api2TransportProbes(Api2ProbeServer server) : IClassFixture<
     public async Task A_body_over_1_MiB_is_refused_with_413_in_the_envelope(string probe)
     {
         var form = Encoding.ASCII.GetBytes("msg=" + new string('A', 2 << 20) + "&sig=00");
-        HttpContent content = probe == "2 MiB chunked" ? new StreamContent(new MemoryStream(form)) : new ByteArrayContent(form);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api2/cloudslicer/jobs/create") { Content = content };
-        request.Headers.TransferEncodingChunked = probe == "2 MiB chunked";
 
-        await Api2ProbeServer.EnvelopeAsync(await server.Http.SendAsync(request), 1, "1 MiB", HttpStatusCode.RequestEntityTooLarge);
+        var response = await Api2RawHttp.SendAsync(
+            server.Server.Url, "POST", "/api2/cloudslicer/jobs/create", form, "application/x-www-form-urlencoded", chunked: probe == "2 MiB chunked");
+
+        Assert.True(response.Status == (int)HttpStatusCode.RequestEntityTooLarge, response.ToString());
+        Api2ProbeServer.Envelope(response.Body, 1, "1 MiB");
         await server.AssertNothingFailedInTheLogAsync();
     }
 
