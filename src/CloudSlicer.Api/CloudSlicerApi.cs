@@ -1,3 +1,4 @@
+using CloudSlicer.Api.Api2;
 using CloudSlicer.Api.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +13,8 @@ public static class CloudSlicerApi
     /// <summary>The whole api2 route table. Paths are the protocol's, verbatim.</summary>
     public static RouteGroupBuilder MapCloudSlicerApi(this IEndpointRouteBuilder routes)
     {
-        // Signing and the error envelope are applied to the whole prefix by Api2Middleware (UseApi2Signing).
-        var api = routes.MapGroup("/api2/cloudslicer").DisableAntiforgery();
+        // Signing and the error envelope come with the group (MapApi2Group), whatever case a path arrives in.
+        var api = routes.MapApi2Group("/api2/cloudslicer");
 
         api.MapMethods("/jobs/create", GetOrPost, JobsApi.Create);
         api.MapMethods("/jobs/get", GetOrPost, JobsApi.Get);

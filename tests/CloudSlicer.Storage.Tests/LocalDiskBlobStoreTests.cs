@@ -61,4 +61,24 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => _blobs.OpenReadAsync(key, default));
         Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "outside")));
     }
+
+    [Fact]
+    public async Task A_directory_is_not_a_blob()
+    {
+        await _blobs.PutAsync("assets/c/a/index.m3u8", Encoding.UTF8.GetBytes("#EXTM3U\n"), default);
+
+        Assert.Null(await _blobs.OpenReadAsync("assets/c/a", default));
+        Assert.False(await _blobs.ExistsAsync("assets/c/a", default));
+    }
+
+    [Theory]
+    [InlineData(300, 1)]      // one name longer than NAME_MAX
+    [InlineData(200, 30)]     // a path longer than PATH_MAX
+    public async Task A_key_the_file_system_cannot_name_is_simply_absent(int nameLength, int depth)
+    {
+        var key = "assets/d/" + string.Join('/', Enumerable.Repeat(new string('n', nameLength), depth)) + ".m4s";
+
+        Assert.Null(await _blobs.OpenReadAsync(key, default));
+        Assert.False(await _blobs.ExistsAsync(key, default));
+    }
 }

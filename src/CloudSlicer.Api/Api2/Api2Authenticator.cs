@@ -20,10 +20,6 @@ public sealed class Api2Authenticator(IOwnerStore owners, TimeProvider clock, IO
     private const string TimestampField = "_timestamp";
     private const string SigShape = "sig must be hex(HMAC-SHA256(api_key, msg)) over msg exactly as sent";
 
-    // Owner ids are 32 characters; anything far longer is echoed shortened so an error cannot be used to
-    // bounce a megabyte of client text back.
-    private const int MaxEchoedOwnerLength = 64;
-
     private readonly Api2Options _options = options.Value;
 
     public async Task<Api2Caller> AuthenticateAsync(string? msg, string? sig, CancellationToken cancellationToken)
@@ -106,16 +102,12 @@ public sealed class Api2Authenticator(IOwnerStore owners, TimeProvider clock, IO
         {
             throw new Api2Exception(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{TimestampField} {sent.ToJsonString()} is {away:0.#} s away from the server clock (allowed ±{allowed:0.#} s); check the client's clock"));
+                $"{TimestampField} {Json(sent)} is {away:0.#} s away from the server clock (allowed ±{allowed:0.#} s); check the client's clock"));
         }
     }
 
-    private static string Echo(string owner) =>
-        Json(JsonValue.Create(owner.Length <= MaxEchoedOwnerLength ? owner : owner[..MaxEchoedOwnerLength] + "..."));
+    // Owner ids are 32 characters; anything far longer is echoed shortened.
+    private static string Echo(string owner) => Api2Echo.Json(JsonValue.Create(owner));
 
-    private static string Json(JsonNode? node)
-    {
-        var text = node?.ToJsonString() ?? "null";
-        return text.Length <= MaxEchoedOwnerLength ? text : text[..MaxEchoedOwnerLength] + "...";
-    }
+    private static string Json(JsonNode? node) => Api2Echo.Json(node);
 }

@@ -165,6 +165,7 @@ public static class Api2Message
         JsonNode? node;
         try
         {
+            RequireWholeSurrogatePairs(json.Span);
             node = JsonNode.Parse(json.Span, documentOptions: ParseOptions);
         }
         catch (JsonException ex)
@@ -174,6 +175,30 @@ public static class Api2Message
 
         return node as JsonObject ?? throw new Api2Exception(
             $"msg is not a JSON object (it holds {Describe(node)}); send the parameters as one JSON object, e.g. {{\"id\": \"...\", \"_owner\": \"...\", \"_timestamp\": 1700000000}}");
+    }
+
+    /// <summary>
+    /// JsonNode unescapes a string only when it is read, and half a surrogate pair (<c>"\ud800"</c>) then throws
+    /// deep inside a handler; every escaped string and name is unescaped once here, so that surfaces as a refusal.
+    /// </summary>
+    private static void RequireWholeSurrogatePairs(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new Api2Exception(
+                        $"msg holds a \\u escape that is half a surrogate pair (such as \\ud800 alone), which is not text ({Shape}); send the text json.dumps writes", ex);
+                }
+            }
+        }
     }
 
     private static string Describe(JsonNode? node) => node switch

@@ -18,9 +18,13 @@ public sealed class Api2Request(string owner, JsonObject parameters)
 
     public JsonObject Params { get; } = parameters;
 
+    /// <remarks>
+    /// Only endpoints in an api2 group bind this, and Api2Middleware refuses to start with any other (see
+    /// <see cref="Api2Groups.MapApi2Group"/>), so a request without a verified caller cannot get here.
+    /// </remarks>
     public static ValueTask<Api2Request?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult<Api2Request?>(context.Items[ItemKey] as Api2Request
-            ?? throw new InvalidOperationException("api2 endpoint reached without Api2Middleware; call UseApi2Signing()"));
+            ?? throw new InvalidOperationException("api2 endpoint reached without a verified signature: map it with MapApi2Group and call UseApi2Signing()"));
 
     public string RequireString(string name)
     {
@@ -29,7 +33,7 @@ public sealed class Api2Request(string owner, JsonObject parameters)
             ? s
             : throw new Api2Exception(value is null
                 ? $"Missing parameter '{name}'"
-                : $"Parameter '{name}' must be a non-empty string, not {value.ToJsonString()}");
+                : $"Parameter '{name}' must be a non-empty string, not {Api2Echo.Json(value)}");
     }
 
     /// <summary>A whole number given as a JSON number or a numeric string, or <paramref name="fallback"/> when absent.</summary>
@@ -44,7 +48,7 @@ public sealed class Api2Request(string owner, JsonObject parameters)
         var text = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value.ToJsonString();
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) || n < min)
         {
-            throw new Api2Exception($"Parameter '{name}' must be a whole number of at least {min}, not {value.ToJsonString()}");
+            throw new Api2Exception($"Parameter '{name}' must be a whole number of at least {min}, not {Api2Echo.Json(value)}");
         }
 
         return (int)Math.Min(n, max);
@@ -57,10 +61,10 @@ public sealed class Api2Request(string owner, JsonObject parameters)
         {
             JsonArray array => array.Select(item => item is JsonValue v && v.GetValueKind() == JsonValueKind.String
                 ? v.GetValue<string>()
-                : throw new Api2Exception($"Parameter '{name}' must be a list of strings; found {item?.ToJsonString() ?? "null"}")).ToList(),
+                : throw new Api2Exception($"Parameter '{name}' must be a list of strings; found {Api2Echo.Json(item)}")).ToList(),
             JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
             null => throw new Api2Exception($"Missing parameter '{name}' (a list of ids)"),
-            var other => throw new Api2Exception($"Parameter '{name}' must be a list of strings, not {other.ToJsonString()}"),
+            var other => throw new Api2Exception($"Parameter '{name}' must be a list of strings, not {Api2Echo.Json(other)}"),
         };
 
         return list.Count <= maxCount ? list : throw new Api2Exception($"Parameter '{name}' has {list.Count} entries; at most {maxCount} are allowed per call");
@@ -70,6 +74,6 @@ public sealed class Api2Request(string owner, JsonObject parameters)
     {
         null => null,
         JsonObject o => o,
-        var other => throw new Api2Exception($"Parameter '{name}' must be a dictionary, not {other.ToJsonString()}"),
+        var other => throw new Api2Exception($"Parameter '{name}' must be a dictionary, not {Api2Echo.Json(other)}"),
     };
 }

@@ -15,6 +15,11 @@ public static class Api2Results
     private static readonly JsonSerializerOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+
+        // A request may nest as deep as the parser allows (64), and an answer wraps what it echoes in levels
+        // of its own ({"jobs": [{"args": ...}]}): the writer must take what the parser took, or one stored job
+        // would break every list of its owner.
+        MaxDepth = 128,
     };
 
     public static IResult Ok(JsonObject body)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CloudSlicer.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,14 +7,24 @@ using Microsoft.AspNetCore.Routing;
 namespace CloudSlicer.Api.Content;
 
 /// <summary>
-/// Serves published assets: <c>/{asset}.m3u8</c> (the master) and everything beneath <c>/{asset}/</c>,
-/// with range requests and open CORS so any web player can use them.
+/// Serves published assets: <c>/{asset}.m3u8</c> (the master) and the media files beneath <c>/{asset}/</c>,
+/// with range requests and open CORS so any web player can use them. Unauthenticated, so it answers only
+/// names the slicer writes (<see cref="IsServable"/>) with a media extension (<see cref="ContentTypes"/>);
+/// everything else, directories and metadata included, is a plain 404.
 /// </summary>
 public static class ContentApi
 {
     public const string CorsPolicy = "content";
 
     private const string AssetRoute = "{asset:regex(^[0-9a-f]{{32}}$)}";
+
+    // The slicer's own names are short ("a/seg_00042.m4s"); these bounds leave room for later kinds and stay far
+    // below what a file system refuses (255-byte names, 4096-byte paths), so no name reaches it that could throw.
+    private const int MaxSegmentLength = 128;
+    private const int MaxSegments = 8;
+
+    private static readonly SearchValues<char> NameCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
 
     public static void MapContent(this IEndpointRouteBuilder routes)
     {
@@ -28,12 +39,27 @@ public static class ContentApi
         content.MapMethods($"/{AssetRoute}/{{**path}}", [HttpMethods.Get, HttpMethods.Head], File);
     }
 
+    /// <summary>
+    /// True for a relative path of at most <see cref="MaxSegments"/> names, each of letters, digits, '.', '_' and
+    /// '-', not starting with '.', and at most <see cref="MaxSegmentLength"/> long. No encoding of a separator,
+    /// a parent, NUL or a drive survives this, whatever decoding came before.
+    /// </summary>
+    public static bool IsServable(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var segments = path.Split('/');
+        return segments.Length <= MaxSegments && segments.All(segment =>
+            segment.Length is > 0 and <= MaxSegmentLength
+            && segment[0] != '.'
+            && !segment.AsSpan().ContainsAnyExcept(NameCharacters));
+    }
+
     private static Task<IResult> Master(string asset, IBlobStore blobs, CancellationToken cancellationToken) =>
         ServeAsync(blobs, AssetLayout.Master(asset), "application/vnd.apple.mpegurl", cancellationToken);
 
     private static async Task<IResult> File(string asset, string path, IBlobStore blobs, CancellationToken cancellationToken)
     {
-        if (path.Split('/').Any(part => part is "" or "." or "..") || path.Contains('\\', StringComparison.Ordinal))
+        if (!IsServable(path) || !ContentTypes.TryGet(path, out var contentType))
         {
             return Results.NotFound();
         }
@@ -44,7 +70,7 @@ public static class ContentApi
             return Results.NotFound();
         }
 
-        return await ServeAsync(blobs, AssetLayout.File(asset, path), ContentTypes.For(path), cancellationToken).ConfigureAwait(false);
+        return await ServeAsync(blobs, AssetLayout.File(asset, path), contentType, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IResult> ServeAsync(IBlobStore blobs, string key, string contentType, CancellationToken cancellationToken)

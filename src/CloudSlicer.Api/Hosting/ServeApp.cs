@@ -59,6 +59,13 @@ public static class ServeApp
             .WithExposedHeaders("Content-Length", "Content-Range", "Accept-Ranges")));
 
         var app = builder.Build();
+        // Every answer, api2 or content, 404s included: a browser takes a playlist or an error for what its type
+        // says, never sniffs it into something it could run.
+        app.Use(static (http, next) =>
+        {
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(http);
+        });
         app.UseCors();
         app.UseApi2Signing();
         app.MapHealthChecks("/healthz");

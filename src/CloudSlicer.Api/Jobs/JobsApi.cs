@@ -14,25 +14,30 @@ public static class JobsApi
     private const int MaxListLimit = 50;
     private const int MaxDeleteIds = 1000;
 
+    // SlicerArgs' messages may quote a value; long enough for any real one, short of echoing a megabyte.
+    private const int MaxArgsErrorLength = 300;
+
     public static async Task<IResult> Create(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var sourceParam = request.GetObject("source");
         var url = SourceUrl.Parse(sourceParam);
         if (!SlicerArgs.TryParse(request.GetObject("args"), out var args, out var illegal, out var error))
         {
-            throw new Api2Exception($"Bad args: {error}");
+            throw new Api2Exception($"Bad args: {Api2Echo.Text(error, MaxArgsErrorLength)}");
         }
 
-        // Only the URL is kept from source: anything else a client sends there (secrets included) is not echoed.
-        var source = new JsonObject { ["url"] = url.OriginalString };
+        // Only the URL is kept from source, and it is echoed without its credentials; the URL as sent goes to the
+        // never-echoed secrets, where the slicer reads it.
+        var source = new JsonObject { ["url"] = SourceRedaction.Redact(url) };
+        var secrets = new JsonObject { ["url"] = url.OriginalString };
         var job = await queue.EnqueueAsync(
-            new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString()),
+            new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString(), secrets.ToJsonString()),
             cancellationToken).ConfigureAwait(false);
 
         var body = new JsonObject { ["job"] = JobDto.From(job, urls) };
         if (illegal.Count > 0)
         {
-            body["illegal_slicer_args"] = new JsonArray(illegal.Select(k => (JsonNode?)k).ToArray());
+            body["illegal_slicer_args"] = new JsonArray(illegal.Select(k => (JsonNode?)Api2Echo.Text(k)).ToArray());
         }
 
         return Api2Results.Ok(body);
@@ -41,9 +46,9 @@ public static class JobsApi
     public static async Task<IResult> Get(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var id = request.RequireString("id");
-        var job = await queue.GetAsync(request.Owner, id, cancellationToken).ConfigureAwait(false);
+        var job = Ids.IsValid(id) ? await queue.GetAsync(request.Owner, id, cancellationToken).ConfigureAwait(false) : null;
         return job is null
-            ? Api2Results.Error($"Not found: there is no job '{id}' for this owner")
+            ? NotFound(id)
             : Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) });
     }
 
@@ -58,12 +63,17 @@ public static class JobsApi
     public static async Task<IResult> Cancel(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
     {
         var id = request.RequireString("id");
+        if (!Ids.IsValid(id))
+        {
+            return NotFound(id);
+        }
+
         return await queue.CancelAsync(request.Owner, id, cancellationToken).ConfigureAwait(false) switch
         {
             CancelOutcome.Cancelled(var job) => Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) }),
             CancelOutcome.AlreadyFinished(var job) => Api2Results.Error(
                 $"Job {id} is already {job.State.ToWire()}; only waiting and assigned jobs can be cancelled"),
-            CancelOutcome.NotFound => Api2Results.Error($"Not found: there is no job '{id}' for this owner"),
+            CancelOutcome.NotFound => NotFound(id),
             _ => throw new InvalidOperationException("unknown cancel outcome"),
         };
     }
@@ -82,9 +92,11 @@ public static class JobsApi
                 DeleteOutcome.NotFound => "Not found",
                 DeleteOutcome.Assigned => "Job is assigned to a slicer and cannot be deleted; cancel it first",
             };
-            actions.Add(new JsonArray(id, action));
+            actions.Add(new JsonArray(Api2Echo.Text(id), action));
         }
 
         return Api2Results.Ok(new JsonObject { ["actions"] = actions });
     }
+
+    private static IResult NotFound(string id) => Api2Results.Error($"Not found: there is no job '{Api2Echo.Text(id)}' for this owner");
 }

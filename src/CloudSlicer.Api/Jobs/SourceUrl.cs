@@ -28,14 +28,15 @@ public static class SourceUrl
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
         {
-            throw new Api2Exception($"source.url '{text}' is not an absolute URL");
+            // Not echoed: the text may carry credentials.
+            throw new Api2Exception("source.url is not an absolute URL; give the full http(s) URL of the media, such as https://example.com/video.mp4");
         }
 
         return url.Scheme switch
         {
             "http" or "https" when !string.IsNullOrEmpty(url.Host) => url,
             "s3" => throw new Api2Exception("s3:// sources are not supported by this server yet; give a public or pre-signed https URL instead"),
-            _ => throw new Api2Exception($"source.url must be an http or https URL, not '{url.Scheme}'"),
+            _ => throw new Api2Exception($"source.url must be an http or https URL, not '{Api2Echo.Text(url.Scheme)}'"),
         };
     }
 }

@@ -29,7 +29,10 @@ public sealed class CreateAssetHandler(
 
     public async Task<JobOutput> HandleAsync(Job job, JobContext context, CancellationToken cancellationToken)
     {
-        var url = new Uri(JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>()
+        // The URL as sent lives in the never-echoed secrets (source holds its redacted echo); jobs created
+        // before that change have it in source only.
+        var url = new Uri((job.SecretsJson is { } secrets ? JsonNode.Parse(secrets)?["url"]?.GetValue<string>() : null)
+            ?? JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>()
             ?? throw new JobFailedException("The job has no source URL"));
         var args = await SidecarArgs.MergeAsync(fetcher, url, job.ArgsJson, cancellationToken).ConfigureAwait(false);
 

@@ -42,8 +42,10 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
             var info = new FileInfo(path);
             return Task.FromResult<BlobRead?>(new BlobRead(stream, stream.Length, info.LastWriteTimeUtc));
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or PathTooLongException
+            || (ex is UnauthorizedAccessException && Directory.Exists(path)))
         {
+            // A directory, or a name the file system cannot hold, is simply not a blob.
             return Task.FromResult<BlobRead?>(null);
         }
     }

@@ -62,6 +62,64 @@ public sealed class HostileRequestTests : IAsyncLifetime
         Assert.Contains("not an endpoint", body["msg"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/API2/cloudslicer/jobs/list")]
+    [InlineData("/Api2/CloudSlicer/Jobs/List")]
+    [InlineData("/api2/CLOUDSLICER/jobs/get")]
+    [InlineData("/api2/cloudslicer/JOBS/CREATE")]
+    public async Task Every_casing_of_a_jobs_path_still_requires_a_signature(string path)
+    {
+        var (status, body) = await ReadAsync(await _server.Http.PostAsync(path, null));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, body["error"]!.GetValue<int>());
+        Assert.Contains("msg and sig", body["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var client = await _server.NewOwnerClientAsync();
+        // Signed, the same spelling reaches the handler: list answers, get and create ask for their parameters.
+        var signed = await client.CallAsync(path);
+        Assert.True(
+            signed["error"]!.GetValue<int>() == 0 || signed["msg"]!.GetValue<string>().StartsWith("Missing parameter", StringComparison.Ordinal),
+            signed.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_form_with_ten_thousand_fields_is_a_client_error_saying_so()
+    {
+        var form = string.Join('&', Enumerable.Range(0, 10_000).Select(i => $"f{i}=x")) + "&msg=abc&sig=00";
+        using var content = new StringContent(form, Encoding.ASCII, "application/x-www-form-urlencoded");
+        var (status, body) = await ReadAsync(await _server.Http.PostAsync("/api2/cloudslicer/jobs/list", content));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, body["error"]!.GetValue<int>());
+        var msg = body["msg"]!.GetValue<string>();
+        Assert.DoesNotContain("Internal error", msg, StringComparison.Ordinal);
+        Assert.Contains("1024", msg, StringComparison.Ordinal);
+        Assert.Contains("msg and sig", msg, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data", "--x\r\n")]
+    [InlineData("multipart/form-data; boundary=x", "not multipart at all")]
+    [InlineData("application/x-www-form-urlencoded; charset=no-such-charset", "msg=abc&sig=00")]
+    public async Task Unreadable_forms_are_client_errors(string contentType, string form)
+    {
+        using var content = new StringContent(form, Encoding.ASCII);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var (status, body) = await ReadAsync(await _server.Http.PostAsync("/api2/cloudslicer/jobs/list", content));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, body["error"]!.GetValue<int>());
+        Assert.DoesNotContain("Internal error", body["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api2_and_content_responses_say_nosniff()
+    {
+        using var api = await _server.Http.PostAsync("/api2/cloudslicer/jobs/list", null);
+        using var content = await _server.Http.GetAsync("/0dce9166be404672a7dd0d28d7257587.m3u8");
+        Assert.Equal(["nosniff"], api.Headers.GetValues("X-Content-Type-Options"));
+        Assert.Equal(["nosniff"], content.Headers.GetValues("X-Content-Type-Options"));
+    }
+
     [Fact]
     public async Task Content_paths_that_are_not_assets_are_404()
     {

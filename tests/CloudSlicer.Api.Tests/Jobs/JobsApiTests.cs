@@ -154,6 +154,67 @@ public sealed class JobsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Source_url_credentials_are_never_echoed_but_kept_for_the_slicer()
+    {
+        const string real = "https://reader:hunter2@media.example.com/v.mp4?X-Amz-Signature=abc123&x-amz-credential=AKIA%2F1&Token=t0k&quality=hd&sig=s1";
+        const string shown = "https://reader@media.example.com/v.mp4?X-Amz-Signature=REDACTED&x-amz-credential=REDACTED&Token=REDACTED&quality=hd&sig=REDACTED";
+        var created = await _client.CallAsync("/api2/cloudslicer/jobs/create", new { source = new { url = real } });
+        var id = created["job"]!["id"]!.GetValue<string>();
+        var got = await _client.CallAsync("/api2/cloudslicer/jobs/get", new { id });
+        var listed = await _client.CallAsync("/api2/cloudslicer/jobs/list");
+
+        Assert.Equal(shown, created["job"]!["source"]!["url"]!.GetValue<string>());
+        Assert.Equal(shown, got["job"]!["source"]!["url"]!.GetValue<string>());
+        Assert.Equal(shown, listed["jobs"]![0]!["source"]!["url"]!.GetValue<string>());
+        foreach (var echoed in new[] { created.ToJsonString(), got.ToJsonString(), listed.ToJsonString() })
+        {
+            Assert.DoesNotContain("hunter2", echoed, StringComparison.Ordinal);
+            Assert.DoesNotContain("abc123", echoed, StringComparison.Ordinal);
+            Assert.DoesNotContain("t0k", echoed, StringComparison.Ordinal);
+        }
+
+        // The slicer gets the URL exactly as sent, from the never-echoed secrets column.
+        var claimed = await _server.Service<IJobQueue>().TryClaimAsync("test-slicer", default);
+        Assert.Equal(real, JsonNode.Parse(claimed!.Job.SecretsJson!)!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_source_url_without_credentials_is_echoed_as_sent()
+    {
+        const string plain = "https://media.example.com/a%20b/v.mp4?quality=hd&start=10#t=5";
+        var created = await _client.CallAsync("/api2/cloudslicer/jobs/create", new { source = new { url = plain } });
+        Assert.Equal(plain, created["job"]!["source"]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_huge_id_is_never_echoed_whole()
+    {
+        var id = new string('7', 100_000);
+        var responses = new[]
+        {
+            await _client.CallAsync("/api2/cloudslicer/jobs/get", new { id }),
+            await _client.CallAsync("/api2/cloudslicer/jobs/cancel", new { id }),
+            await _client.CallAsync("/api2/cloudslicer/jobs/delete", new { ids = new[] { id } }),
+            await _client.CallAsync("/api2/cloudslicer/jobs/get", new { id = new { nested = id } }),
+            await _client.CallAsync("/api2/cloudslicer/jobs/list", new { limit = id }),
+            await _client.CallAsync("/api2/cloudslicer/jobs/delete", new { ids = new object[] { new[] { id } } }),
+            await _client.CallAsync("/api2/cloudslicer/jobs/create", new { source = new { url = "https://x/y.mp4" }, args = new { max_slices = id } }),
+        };
+
+        foreach (var response in responses)
+        {
+            var text = response.ToJsonString();
+            Assert.InRange(text.Length, 1, 1000);
+            Assert.Contains("7777", text, StringComparison.Ordinal);
+            Assert.Contains("\\u2026", text, StringComparison.Ordinal);   // the ellipsis that marks the cut
+        }
+
+        Assert.Equal("Not found", responses[2]["actions"]![0]![1]!.GetValue<string>());
+        var badUrl = await _client.CallAsync("/api2/cloudslicer/jobs/create", new { source = new { url = new string('7', 5000) } });
+        Assert.InRange(badUrl.ToJsonString().Length, 1, 1000);
+    }
+
+    [Fact]
     public async Task Get_requests_with_the_query_string_work_like_posts()
     {
         var id = (await CreateAsync())["id"]!.GetValue<string>();
