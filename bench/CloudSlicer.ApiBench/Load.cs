@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudSlicer.Api.Api2;
 using CloudSlicer.Bench;
+using CloudSlicer.Testing;
 
 namespace CloudSlicer.ApiBench;
 
@@ -33,7 +34,7 @@ public abstract class Api2Operation(string owner, string secret) : IOperation
         var payload = Parameters();
         payload["_owner"] = owner;
         payload["_timestamp"] = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-        var msg = Api2Message.Encode(payload, compressionLevel: 9);
+        var msg = Api2Encoding.Encode(payload, compressionLevel: 9);
         return (msg, Api2Signature.Compute(msg, secret));
     }
 

@@ -20,8 +20,6 @@ public sealed record Api2SignedRequest(string Msg, string Sig);
 /// </summary>
 public sealed class Api2Client(HttpClient http, string owner, string secret)
 {
-    private const int Base64LineLength = 76;   // Python 2 base64.encodestring
-
     public string Owner => owner;
 
     /// <summary>The API key this client signs with (a test client: handy for building a second client for the same owner).</summary>
@@ -83,7 +81,7 @@ public sealed class Api2Client(HttpClient http, string owner, string secret)
         payload["_owner"] = owner;
         payload["_timestamp"] = (Clock?.Invoke() ?? TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()) + (long)TimestampOffset.TotalSeconds;
 
-        var msg = EncodeMsg(payload);
+        var msg = Api2Encoding.Encode(payload, CompressionLevel, Python2LineBreaks);
         var sig = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(msg)));
         return new Api2SignedRequest(msg, UppercaseSignature ? sig.ToUpperInvariant() : sig);
     }
@@ -122,85 +120,5 @@ public sealed class Api2Client(HttpClient http, string owner, string secret)
         var content = new StringContent(body, Encoding.ASCII);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
         return http.PostAsync(path, content, ct);
-    }
-
-    private string EncodeMsg(JsonObject payload)
-    {
-        var json = new StringBuilder();
-        WriteJson(json, payload);
-        using var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, new ZLibCompressionOptions { CompressionLevel = CompressionLevel }, leaveOpen: true))
-        {
-            zlib.Write(Encoding.UTF8.GetBytes(json.ToString()));
-        }
-
-        var base64 = Convert.ToBase64String(compressed.ToArray());
-        if (!Python2LineBreaks)
-        {
-            return base64;
-        }
-
-        var lines = new StringBuilder();
-        for (var i = 0; i < base64.Length; i += Base64LineLength)
-        {
-            lines.Append(base64.AsSpan(i, Math.Min(Base64LineLength, base64.Length - i))).Append('\n');
-        }
-
-        return lines.ToString();
-    }
-
-    // json.dumps defaults: ", " and ": " separators, ensure_ascii (every character outside ' '..'~' as \uXXXX).
-    private static void WriteJson(StringBuilder json, JsonNode? node)
-    {
-        if (node is JsonObject obj)
-        {
-            json.Append('{');
-            json.AppendJoin(", ", obj.Select(p => Fragment(sb => { WriteString(sb, p.Key); sb.Append(": "); WriteJson(sb, p.Value); })));
-            json.Append('}');
-        }
-        else if (node is JsonArray array)
-        {
-            json.Append('[');
-            json.AppendJoin(", ", array.Select(item => Fragment(sb => WriteJson(sb, item))));
-            json.Append(']');
-        }
-        else if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
-        {
-            WriteString(json, value.Deserialize<string>()!);
-        }
-        else
-        {
-            json.Append(node?.ToJsonString() ?? "null");
-        }
-    }
-
-    private static string Fragment(Action<StringBuilder> write)
-    {
-        var sb = new StringBuilder();
-        write(sb);
-        return sb.ToString();
-    }
-
-    private static void WriteString(StringBuilder json, string text)
-    {
-        json.Append('"');
-        foreach (var c in text)
-        {
-            var escaped = c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                '\b' => "\\b",
-                '\f' => "\\f",
-                >= ' ' and <= '~' => null,
-                _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
-            };
-            _ = escaped is null ? json.Append(c) : json.Append(escaped);
-        }
-
-        json.Append('"');
     }
 }

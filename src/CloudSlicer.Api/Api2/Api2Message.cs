@@ -42,31 +42,6 @@ public static class Api2Message
         return ParseObject(json);
     }
 
-    /// <summary>
-    /// Encodes <paramref name="payload"/> as the Python helper does: <c>json.dumps</c> spacing (<c>", "</c> and
-    /// <c>": "</c>, non-ASCII as <c>\uXXXX</c>), zlib at <paramref name="compressionLevel"/> (0-9), standard base64;
-    /// with <paramref name="python2LineBreaks"/>, base64 as Python 2's <c>encodestring</c> (a newline every 76
-    /// characters and at the end). The result must be signed exactly as returned.
-    /// </summary>
-    public static string Encode(JsonObject payload, int compressionLevel = 9, bool python2LineBreaks = false)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        ArgumentOutOfRangeException.ThrowIfNegative(compressionLevel);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(compressionLevel, 9);
-
-        var json = new StringBuilder();
-        WritePythonJson(json, payload);
-
-        using var output = new MemoryStream();
-        using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = compressionLevel }, leaveOpen: true))
-        {
-            zlib.Write(Encoding.UTF8.GetBytes(json.ToString()));
-        }
-
-        var base64 = Convert.ToBase64String(output.GetBuffer(), 0, (int)output.Length);
-        return python2LineBreaks ? BreakLines(base64) : base64;
-    }
-
     /// <summary>"1 MiB" rather than "1048576 bytes" in client-facing limits.</summary>
     internal static string FormatSize(int bytes) => bytes switch
     {
@@ -233,81 +208,5 @@ public static class Api2Message
         }
 
         return (b << 16) | a;
-    }
-
-    private static string BreakLines(string base64)
-    {
-        var text = new StringBuilder(base64.Length + (base64.Length / 76) + 1);
-        for (var i = 0; i < base64.Length; i += 76)
-        {
-            text.Append(base64, i, Math.Min(76, base64.Length - i)).Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>Python's <c>json.dumps</c> layout, so that encoded messages match what Python clients send byte for byte.</summary>
-    private static void WritePythonJson(StringBuilder json, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                json.Append("null");
-                break;
-            case JsonObject obj:
-                json.Append('{');
-                var first = true;
-                foreach (var (name, value) in obj)
-                {
-                    json.Append(first ? "" : ", ");
-                    WritePythonString(json, name);
-                    json.Append(": ");
-                    WritePythonJson(json, value);
-                    first = false;
-                }
-
-                json.Append('}');
-                break;
-            case JsonArray array:
-                json.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    json.Append(i == 0 ? "" : ", ");
-                    WritePythonJson(json, array[i]);
-                }
-
-                json.Append(']');
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                WritePythonString(json, value.Deserialize<string>()!);
-                break;
-            default:
-                // Numbers and literals: JSON text is the same in both (Python writes some floats in another
-                // exponent style; msg is opaque to the signature, so that never matters to the server).
-                json.Append(node.ToJsonString());
-                break;
-        }
-    }
-
-    private static void WritePythonString(StringBuilder json, string text)
-    {
-        json.Append('"');
-        foreach (var c in text)
-        {
-            _ = c switch
-            {
-                '"' => json.Append("\\\""),
-                '\\' => json.Append("\\\\"),
-                '\n' => json.Append("\\n"),
-                '\r' => json.Append("\\r"),
-                '\t' => json.Append("\\t"),
-                '\b' => json.Append("\\b"),
-                '\f' => json.Append("\\f"),
-                >= ' ' and <= '~' => json.Append(c),
-                _ => json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),   // ensure_ascii
-            };
-        }
-
-        json.Append('"');
     }
 }

@@ -257,7 +257,7 @@ public sealed class Api2AuthenticatorTests : IAsyncLifetime
     // For envelopes the client cannot produce (it always sets _owner and _timestamp properly).
     private (string Msg, string Sig) SignRaw(string json)
     {
-        var msg = Api2Message.Encode(JsonNode.Parse(json)!.AsObject());
+        var msg = Api2Encoding.Encode(JsonNode.Parse(json)!.AsObject());
         return (msg, Api2Signature.Compute(msg, _alice.Secret));
     }
 

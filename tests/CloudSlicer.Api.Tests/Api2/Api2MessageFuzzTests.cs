@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudSlicer.Api.Api2;
+using CloudSlicer.Testing;
 using static CloudSlicer.Api.Tests.Api2.Api2Vectors;
 
 namespace CloudSlicer.Api.Tests.Api2;
@@ -31,7 +32,7 @@ public sealed class Api2MessageFuzzTests
     [
         Convert.FromBase64String(Msg),
         Convert.FromBase64String(Python2Msg),
-        Convert.FromBase64String(Api2Message.Encode(BigPayload(), compressionLevel: 1)),
+        Convert.FromBase64String(Api2Encoding.Encode(BigPayload(), compressionLevel: 1)),
     ];
 
     // Highly compressible bodies from just under the cap to hundreds of times over it, built once.

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudSlicer.Api.Api2;
+using CloudSlicer.Testing;
 using static CloudSlicer.Api.Tests.Api2.Api2Vectors;
 
 namespace CloudSlicer.Api.Tests.Api2;
@@ -34,7 +35,7 @@ public sealed class Api2MessageTests
     [Fact]
     public void Encoding_the_design_json_with_python_spacing_gives_the_design_msg()
     {
-        Assert.Equal(Msg, Api2Message.Encode(JsonNode.Parse(Json)!.AsObject()));
+        Assert.Equal(Msg, Api2Encoding.Encode(JsonNode.Parse(Json)!.AsObject()));
     }
 
     [Fact]
@@ -49,13 +50,13 @@ public sealed class Api2MessageTests
     [Fact]
     public void Python2_encoding_breaks_lines_every_76_characters_and_at_the_end_as_encodestring_does()
     {
-        var python2 = Api2Message.Encode(JsonNode.Parse(Python2Json)!.AsObject(), python2LineBreaks: true);
+        var python2 = Api2Encoding.Encode(JsonNode.Parse(Python2Json)!.AsObject(), python2LineBreaks: true);
 
         var lines = python2.Split('\n');
         Assert.Equal("", lines[^1]);
         Assert.All(lines[..^2], line => Assert.Equal(76, line.Length));
         Assert.InRange(lines[^2].Length, 1, 76);
-        Assert.Equal(Api2Message.Encode(JsonNode.Parse(Python2Json)!.AsObject()), python2.Replace("\n", ""));
+        Assert.Equal(Api2Encoding.Encode(JsonNode.Parse(Python2Json)!.AsObject()), python2.Replace("\n", ""));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Python2Json), Api2Message.Decode(python2, MiB)));
     }
 
@@ -83,7 +84,7 @@ public sealed class Api2MessageTests
     [InlineData(9)]
     public void Every_zlib_level_round_trips(int level)
     {
-        var msg = Api2Message.Encode(Sample, level);
+        var msg = Api2Encoding.Encode(Sample, level);
 
         Assert.True(JsonNode.DeepEquals(Sample, Api2Message.Decode(msg, MiB)));
     }
@@ -91,7 +92,7 @@ public sealed class Api2MessageTests
     [Fact]
     public void Encodes_strings_as_python_json_dumps_does()
     {
-        var msg = Api2Message.Encode(new JsonObject { ["s"] = "é\"\\\n\u0001/😀", ["n"] = new JsonArray(1, null) });
+        var msg = Api2Encoding.Encode(new JsonObject { ["s"] = "é\"\\\n\u0001/😀", ["n"] = new JsonArray(1, null) });
 
         Assert.Equal("{\"s\": \"\\u00e9\\\"\\\\\\n\\u0001/\\ud83d\\ude00\", \"n\": [1, null]}", Inflate(msg));
     }
@@ -208,7 +209,7 @@ public sealed class Api2MessageTests
     [Fact]
     public void Rejects_json_larger_than_the_cap()
     {
-        var msg = Api2Message.Encode(new JsonObject { ["pad"] = new string('x', 2 * MiB) });
+        var msg = Api2Encoding.Encode(new JsonObject { ["pad"] = new string('x', 2 * MiB) });
         Assert.True(msg.Length < MiB);
 
         var error = Assert.Throws<Api2Exception>(() => Api2Message.Decode(msg, MiB));
@@ -221,8 +222,8 @@ public sealed class Api2MessageTests
         const int Cap = 4096;
         var overhead = "{\"pad\": \"\"}".Length;
 
-        var exact = Api2Message.Encode(new JsonObject { ["pad"] = new string('x', Cap - overhead) });
-        var over = Api2Message.Encode(new JsonObject { ["pad"] = new string('x', Cap - overhead + 1) });
+        var exact = Api2Encoding.Encode(new JsonObject { ["pad"] = new string('x', Cap - overhead) });
+        var over = Api2Encoding.Encode(new JsonObject { ["pad"] = new string('x', Cap - overhead + 1) });
 
         Assert.Equal(Cap - overhead, Api2Message.Decode(exact, Cap)["pad"]!.GetValue<string>().Length);
         Assert.StartsWith("msg inflates to more than 4 KiB", Assert.Throws<Api2Exception>(() => Api2Message.Decode(over, Cap)).Message);
