@@ -72,6 +72,7 @@ public static class ServeApp
         app.MapCloudSlicerApi();
         app.MapUnknownApi2();
         app.MapContent();
+        app.MapDash();
         return app;
     }
 

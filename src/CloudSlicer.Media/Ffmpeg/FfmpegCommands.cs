@@ -121,6 +121,11 @@ public static partial class FfmpegCommands
     {
         var dir = outputDirectory.TrimEnd('/');
         args.Add("-map_metadata", "-1", "-map_chapters", "-1",
+            // Keep the encoders' own timestamps: by default ffmpeg shifts each output so its first DTS is 0, which
+            // with B-frames moves the video's first frame two frames late, while audio (no reordering) stays at 0:
+            // a hole players must seek over. Unshifted, video starts at 0 and the audio's AAC priming sits before
+            // 0, both marked in the edit list for players to skip (docs/playback.md).
+            "-avoid_negative_ts", "disabled",
             "-f", "hls",
             "-hls_time", FfmpegArgs.Seconds(Slices.SliceDuration),
             "-hls_playlist_type", "vod",

@@ -1,0 +1,87 @@
+using System.Text;
+using CloudSlicer.Media;
+using CloudSlicer.Media.Dash;
+using CloudSlicer.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace CloudSlicer.Api.Content;
+
+/// <summary>
+/// <c>/{asset}.mpd</c>: the asset as DASH, an MPD over the same CMAF slices its HLS playlists list (served by
+/// <see cref="ContentApi"/> beneath <c>/{asset}/</c>). Built on request from the stored master, playlists and init
+/// segments, and kept in a small cache keyed by the master's version: the master is read on every request, so a
+/// deleted asset answers 404 at once and a republished one gets a new MPD.
+/// </summary>
+public static class DashContent
+{
+    private const string ContentType = "application/dash+xml";
+    private const string AssetRoute = "{asset:regex(^[0-9a-f]{{32}}$)}";
+
+    // Entries are a few KB; 256 of them are the assets being watched right now on a busy box.
+    private static readonly MemoryCache Cache = new(new MemoryCacheOptions { SizeLimit = 256 });
+
+    public static void MapDash(this IEndpointRouteBuilder routes)
+    {
+        var content = routes.MapGroup("").RequireCors(ContentApi.CorsPolicy).AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.AccessControlAllowOrigin = "*";
+            return await next(context).ConfigureAwait(false);
+        });
+        content.MapMethods($"/{AssetRoute}.mpd", [HttpMethods.Get, HttpMethods.Head], MpdAsync);
+    }
+
+    private static async Task<IResult> MpdAsync(string asset, IBlobStore blobs, IOptions<MediaOptions> media, CancellationToken cancellationToken)
+    {
+        string master;
+        DateTimeOffset version;
+        using (var blob = await blobs.OpenReadAsync(AssetLayout.Master(asset), cancellationToken).ConfigureAwait(false))
+        {
+            if (blob is null)
+            {
+                return Results.NotFound();
+            }
+
+            version = blob.LastModified;
+            using var reader = new StreamReader(blob.Content, Encoding.UTF8);
+            master = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = (asset, version);
+        if (!Cache.TryGetValue(key, out string? mpd) || mpd is null)
+        {
+            try
+            {
+                mpd = await HlsAssetReader.BuildMpdAsync(
+                    master, $"{asset}/", media.Value.AudioKbps * 1000L,
+                    (path, ct) => ReadAsync(blobs, AssetLayout.File(asset, path), ct),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (MediaException)
+            {
+                // A master this server did not write (or a half-removed asset): nothing DASH can describe.
+                return Results.NotFound();
+            }
+
+            Cache.Set(key, mpd, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+        }
+
+        return Results.Text(mpd, ContentType, Encoding.UTF8);
+    }
+
+    private static async Task<byte[]?> ReadAsync(IBlobStore blobs, string key, CancellationToken cancellationToken)
+    {
+        using var blob = await blobs.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (blob is null)
+        {
+            return null;
+        }
+
+        using var bytes = new MemoryStream();
+        await blob.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes.ToArray();
+    }
+}

@@ -1,0 +1,25 @@
+namespace CloudSlicer.Media.Dash;
+
+/// <summary>
+/// One rendition as the MPD describes it: its files under the asset (<c>{Id}/init.mp4</c>, <c>{Id}/seg_00000.m4s</c>…)
+/// and its slices' durations in its own track timescale, the unit of the fragments' decode times.
+/// </summary>
+/// <param name="Id">The rendition's directory: a ray name, or "audio".</param>
+/// <param name="Codecs">RFC 6381, as the HLS master announces it ("avc1.64001f", "mp4a.40.2").</param>
+/// <param name="Bandwidth">Bits per second a player needs to fetch it without stalling.</param>
+/// <param name="Timescale">Ticks per second of the track (the init segment's mdhd).</param>
+/// <param name="SegmentDurations">Each slice's duration in <paramref name="Timescale"/> ticks, in order.</param>
+public sealed record DashRendition(string Id, string Codecs, long Bandwidth, int Timescale, IReadOnlyList<long> SegmentDurations)
+{
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    /// <summary>As the HLS master writes FRAME-RATE ("30.000", "29.970"); null for audio.</summary>
+    public string? FrameRate { get; init; }
+
+    /// <summary>Audio channels; 0 for video.</summary>
+    public int Channels { get; init; }
+
+    public TimeSpan Duration => TimeSpan.FromSeconds(SegmentDurations.Sum() / (double)Timescale);
+}

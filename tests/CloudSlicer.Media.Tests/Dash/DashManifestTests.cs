@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using System.Text;
+using CloudSlicer.Core.Assets;
+using CloudSlicer.Media.Dash;
+using CloudSlicer.Media.Hls;
+
+namespace CloudSlicer.Media.Tests.Dash;
+
+/// <summary>The MPD built from an asset's stored HLS files, for a fixed asset: compared with a golden file.</summary>
+public class DashManifestTests
+{
+    private const string Asset = "0123456789abcdef0123456789abcdef";
+
+    private static readonly Ray[] Rays = [new("a", 320, 180, 30, 300), new("b", 640, 360, 30000 / 1001.0, 800)];
+
+    [Fact]
+    public async Task Mpd_for_two_rays_and_audio_matches_golden()
+    {
+        var files = new Dictionary<string, byte[]>
+        {
+            ["a/index.m3u8"] = Playlist("4.100000", "4.066667", "4.100000", "0.733333"),
+            ["a/init.mp4"] = Init(15360),
+            ["b/index.m3u8"] = Playlist("4.104100", "4.070733", "4.104100", "0.734067"),
+            ["b/init.mp4"] = Init(30000),
+            ["audio/index.m3u8"] = Playlist("4.096000", "4.096000", "4.096000", "0.712000"),
+            ["audio/init.mp4"] = Init(48000),
+        };
+
+        var mpd = await BuildAsync(HlsMaster.Build(Rays, hasAudio: true, $"{Asset}/"), files);
+
+        AssertGolden("two_rays_and_audio.mpd", mpd);
+    }
+
+    [Fact]
+    public async Task Mpd_of_a_silent_asset_has_no_audio_adaptation_set()
+    {
+        var files = new Dictionary<string, byte[]>
+        {
+            ["a/index.m3u8"] = Playlist("4.100000", "1.000000"),
+            ["a/init.mp4"] = Init(15360),
+            ["b/index.m3u8"] = Playlist("4.100000", "1.000000"),
+            ["b/init.mp4"] = Init(15360),
+        };
+
+        var mpd = await BuildAsync(HlsMaster.Build(Rays, hasAudio: false, $"{Asset}/"), files);
+
+        Assert.DoesNotContain("audio", mpd, StringComparison.Ordinal);
+        Assert.Contains("mediaPresentationDuration=\"PT5.1S\"", mpd, StringComparison.Ordinal);
+        Assert.Contains("<S t=\"0\" d=\"62976\" />", mpd, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../x/index.m3u8")]
+    [InlineData("a/../../index.m3u8")]
+    [InlineData("a/other.m3u8")]
+    public async Task A_master_naming_files_outside_the_layout_is_refused(string uri)
+    {
+        var master = $"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=2x2,CODECS=\"avc1.64001e\"\n{Asset}/{uri}\n";
+
+        await Assert.ThrowsAsync<MediaException>(() => BuildAsync(master, []));
+    }
+
+    [Fact]
+    public async Task Slices_not_named_as_the_template_addresses_them_are_refused()
+    {
+        var files = new Dictionary<string, byte[]>
+        {
+            ["a/index.m3u8"] = Encoding.UTF8.GetBytes("#EXTM3U\n#EXTINF:4.1,\nseg_00001.m4s\n"),
+            ["a/init.mp4"] = Init(15360),
+        };
+
+        await Assert.ThrowsAsync<MediaException>(() => BuildAsync(HlsMaster.Build(Rays[..1], hasAudio: false, $"{Asset}/"), files));
+    }
+
+    [Fact]
+    public void The_timescale_is_read_from_a_version_1_mdhd_too()
+    {
+        Assert.Equal(90000, Mp4Timescale.Read(Init(90000, version: 1)));
+        Assert.Null(Mp4Timescale.Read(Encoding.ASCII.GetBytes("not an mp4 at all")));
+    }
+
+    private static Task<string> BuildAsync(string master, Dictionary<string, byte[]> files) =>
+        HlsAssetReader.BuildMpdAsync(master, $"{Asset}/", 128_000, (path, _) => Task.FromResult(files.GetValueOrDefault(path)), CancellationToken.None);
+
+    private static byte[] Playlist(params string[] durations)
+    {
+        var text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MAP:URI=\"init.mp4\"\n");
+        for (var i = 0; i < durations.Length; i++)
+        {
+            text.Append("#EXTINF:").Append(durations[i]).Append(",\n").Append(HlsOutput.SegmentName(i)).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(text.Append("#EXT-X-ENDLIST\n").ToString());
+    }
+
+    /// <summary>ftyp, then moov/trak/mdia/mdhd with the timescale: all of an init segment the reader looks at.</summary>
+    private static byte[] Init(int timescale, int version = 0)
+    {
+        var mdhd = new byte[version == 1 ? 36 : 24];
+        mdhd[0] = (byte)version;
+        BinaryPrimitives.WriteUInt32BigEndian(mdhd.AsSpan(version == 1 ? 20 : 12), (uint)timescale);
+        return [.. Box("ftyp", Encoding.ASCII.GetBytes("iso6\0\0\0\0")), .. Box("moov", Box("trak", Box("mdia", Box("mdhd", mdhd))))];
+    }
+
+    private static byte[] Box(string type, byte[] body)
+    {
+        var box = new byte[8 + body.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
+        Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+        body.CopyTo(box, 8);
+        return box;
+    }
+
+    /// <summary>UPDATE_GOLDEN=1 rewrites the golden file in the source tree instead (review the diff).</summary>
+    private static void AssertGolden(string name, string actual, [System.Runtime.CompilerServices.CallerFilePath] string callerFile = "")
+    {
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(callerFile)!, "Golden", name), actual);
+            return;
+        }
+
+        var path = Path.Combine(AppContext.BaseDirectory, "Dash", "Golden", name);
+        Assert.True(File.Exists(path), $"golden file {name} is missing; run with UPDATE_GOLDEN=1 to create it");
+        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+    }
+}
