@@ -98,7 +98,7 @@ public sealed class CreateAssetHandler(
             ? [new Rendition("audio", FfmpegCommands.AudioRendition, "en", $"{FfmpegCommands.AudioRendition}/index.m3u8", mediaOptions.Value.AudioKbps)]
             : [],
         Poster = "poster.jpg",
-        OrigFilename = Uri.UnescapeDataString(url.Segments[^1]),
+        OrigFilename = Uri.UnescapeDataString(url.Segments[^1].TrimEnd('/')),
         AutoexpireHours = args.Asset.AutoexpireHours,
         SkipDrm = args.Asset.SkipDrm,
     };
