@@ -1,4 +1,5 @@
 using CloudSlicer.Api.Api2;
+using CloudSlicer.Api.Assets;
 using CloudSlicer.Api.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,12 @@ public static class CloudSlicerApi
         api.MapMethods("/jobs/list", GetOrPost, JobsApi.List);
         api.MapMethods("/jobs/cancel", GetOrPost, JobsApi.Cancel);
         api.MapMethods("/jobs/delete", GetOrPost, JobsApi.Delete);
+
+        var assets = routes.MapApi2Group("/api2/asset");
+        assets.MapMethods("/get", GetOrPost, AssetsApi.Get);
+        assets.MapMethods("/list", GetOrPost, AssetsApi.List);
+        assets.MapMethods("/update", GetOrPost, AssetsApi.Update);
+        assets.MapMethods("/delete", GetOrPost, AssetsApi.Delete);
         return api;
     }
 }

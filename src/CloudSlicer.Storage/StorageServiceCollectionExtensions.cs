@@ -1,3 +1,4 @@
+using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Jobs;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Storage.Sqlite;
@@ -9,7 +10,7 @@ namespace CloudSlicer.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The job queue and owner store on one SQLite file (created, with its directory, on first use).
+    /// The job queue, owner store and asset records on one SQLite file (created, with its directory, on first use).
     /// Queue settings come from the "Queue" configuration section and are validated at start.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
@@ -22,6 +23,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteDatabase(databasePath));
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<IOwnerStore, SqliteOwnerStore>();
+        services.AddSingleton<IAssetStore, SqliteAssetStore>();
+        services.AddSingleton<AssetRemover>();
+        services.AddSingleton<PublishedAssets>();
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()

@@ -101,10 +101,11 @@ public sealed class SlicingTests(Sources sources) : IClassFixture<Sources>, IAsy
         var posterSize = await Media.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", $"{_server.Url}/{asset}/poster.jpg");
         Assert.Equal("mjpeg,426,240", posterSize.Trim());   // the top ray's size (ladder 144p, 240p in ServerProcess)
 
-        // The sidecar clip.mp4.cfg gave the description the job's args did not.
-        // asset.json is not served (it names the owner and job); read it where the blob store keeps it.
+        // The sidecar clip.mp4.cfg gave the description the job's args did not; the asset record shows it.
+        // asset.json (the manifest beside the media) is not served: it names the owner and job.
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/{asset}/asset.json")).StatusCode);
-        var metadata = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_data.Path, "blobs", "assets", asset, "asset.json")))!;
+        Assert.True(File.Exists(Path.Combine(_data.Path, "blobs", "assets", asset, "v1", "asset.json")));
+        var metadata = (await _client.CallAsync("/api2/asset/get", new { id = asset }))["asset"]!;
         Assert.Equal("from the sidecar", metadata["desc"]!.GetValue<string>());
         Assert.Equal(4.096, metadata["slice_dur"]!.GetValue<double>());
 

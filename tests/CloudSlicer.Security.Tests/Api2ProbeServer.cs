@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CloudSlicer.Storage;
+using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Testing;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,9 @@ public sealed partial class Api2ProbeServer : IAsyncLifetime
 
     /// <summary>The server's owner store, opened from the test process (keys added or disabled here are seen by the server).</summary>
     public IOwnerStore Owners => _storage.GetRequiredService<IOwnerStore>();
+
+    /// <summary>The server's asset records, opened from the test process (records written here are served by the server).</summary>
+    public IAssetStore Assets => _storage.GetRequiredService<IAssetStore>();
 
     public async Task InitializeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using CloudSlicer.Core.Assets;
 
 namespace CloudSlicer.Security.Tests;
 
@@ -110,11 +111,11 @@ public sealed class ContentProbes(Api2ProbeServer server) : IClassFixture<Api2Pr
         await server.AssertNothingFailedInTheLogAsync();
     }
 
-    /// <summary>A published asset laid out as the slicer stores it, plus canaries where a traversal would land.</summary>
+    /// <summary>A published asset laid out as the slicer stores it (version 1, and its record), plus canaries where a traversal would land.</summary>
     private async Task PlantAsync()
     {
         var blobs = Path.Combine(server.DataDirectory, "blobs");
-        var asset = Path.Combine(blobs, "assets", Asset);
+        var asset = Path.Combine(blobs, "assets", Asset, "v1");
         var files = new Dictionary<string, string>
         {
             [Path.Combine(asset, "master.m3u8")] = "#EXTM3U\n",
@@ -135,5 +136,9 @@ public sealed class ContentProbes(Api2ProbeServer server) : IClassFixture<Api2Pr
         }
 
         Directory.CreateDirectory(Path.Combine(asset, "thumbs.jpg"));
+        if (await server.Assets.FindPublishedAsync(Asset, default) is null)
+        {
+            await server.Assets.PublishAsync(new AssetManifest { Id = Asset, Owner = server.Alice.Owner }, replaceExternalId: false, default);
+        }
     }
 }

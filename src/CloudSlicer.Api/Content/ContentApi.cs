@@ -1,4 +1,6 @@
 using System.Buffers;
+using CloudSlicer.Core;
+using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +10,9 @@ namespace CloudSlicer.Api.Content;
 
 /// <summary>
 /// Serves published assets: <c>/{asset}.m3u8</c> (the master) and the media files beneath <c>/{asset}/</c>,
-/// with range requests and open CORS so any web player can use them. Unauthenticated, so it answers only
+/// with range requests and open CORS so any web player can use them; <c>/ext/{owner}/{external_id}.m3u8</c>
+/// redirects to the master of the owner's asset with that external id. Whether an asset exists, and which
+/// version to read, comes from its record (<see cref="PublishedAssets"/>). Unauthenticated, so it answers only
 /// names the slicer writes (<see cref="IsServable"/>) with a media extension (<see cref="ContentTypes"/>);
 /// everything else, directories and metadata included, is a plain 404.
 /// </summary>
@@ -37,6 +41,10 @@ public static class ContentApi
         });
         content.MapMethods($"/{AssetRoute}.m3u8", [HttpMethods.Get, HttpMethods.Head], Master);
         content.MapMethods($"/{AssetRoute}/{{**path}}", [HttpMethods.Get, HttpMethods.Head], File);
+        content.MapMethods("/ext/{owner}/{externalId}.m3u8", [HttpMethods.Get, HttpMethods.Head],
+            (string owner, string externalId, IAssetStore assets, CancellationToken ct) => ByExternalIdAsync(owner, externalId, ".m3u8", assets, ct));
+        content.MapMethods("/ext/{owner}/{externalId}.mpd", [HttpMethods.Get, HttpMethods.Head],
+            (string owner, string externalId, IAssetStore assets, CancellationToken ct) => ByExternalIdAsync(owner, externalId, ".mpd", assets, ct));
     }
 
     /// <summary>
@@ -54,23 +62,37 @@ public static class ContentApi
             && !segment.AsSpan().ContainsAnyExcept(NameCharacters));
     }
 
-    private static Task<IResult> Master(string asset, IBlobStore blobs, CancellationToken cancellationToken) =>
-        ServeAsync(blobs, AssetLayout.Master(asset), "application/vnd.apple.mpegurl", cancellationToken);
+    private static async Task<IResult> Master(string asset, PublishedAssets published, IBlobStore blobs, CancellationToken cancellationToken) =>
+        await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+            ? await ServeAsync(blobs, AssetLayout.Master(asset, version), "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
+            : Results.NotFound();
 
-    private static async Task<IResult> File(string asset, string path, IBlobStore blobs, CancellationToken cancellationToken)
+    private static async Task<IResult> File(string asset, string path, PublishedAssets published, IBlobStore blobs, CancellationToken cancellationToken)
     {
         if (!IsServable(path) || !ContentTypes.TryGet(path, out var contentType))
         {
             return Results.NotFound();
         }
 
-        // Only a published asset (its master stored last) serves files.
-        if (!await blobs.ExistsAsync(AssetLayout.Master(asset), cancellationToken).ConfigureAwait(false))
+        // Only a published asset (its record written after every file) serves files, from its current version.
+        return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+            ? await ServeAsync(blobs, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+            : Results.NotFound();
+    }
+
+    /// <summary>
+    /// A redirect rather than the master itself: the master's URIs are relative to <c>/{asset}.m3u8</c>, and an
+    /// <c>auto_replace</c> may move the external id to another asset, so the answer is not cached.
+    /// </summary>
+    private static async Task<IResult> ByExternalIdAsync(string owner, string externalId, string extension, IAssetStore assets, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(owner) || externalId.Length is 0 or > Core.Assets.AssetSettings.MaxExternalIdLength)
         {
             return Results.NotFound();
         }
 
-        return await ServeAsync(blobs, AssetLayout.File(asset, path), contentType, cancellationToken).ConfigureAwait(false);
+        var asset = await assets.GetByExternalIdAsync(owner, externalId, cancellationToken).ConfigureAwait(false);
+        return asset is null ? Results.NotFound() : new NoStoreRedirect($"/{asset.Id}{extension}");
     }
 
     private static async Task<IResult> ServeAsync(IBlobStore blobs, string key, string contentType, CancellationToken cancellationToken)
@@ -79,5 +101,14 @@ public static class ContentApi
         return blob is null
             ? Results.NotFound()
             : Results.Stream(blob.Content, contentType, lastModified: blob.LastModified, enableRangeProcessing: true);
+    }
+
+    private sealed class NoStoreRedirect(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.CacheControl = "no-store";
+            return Results.Redirect(location).ExecuteAsync(httpContext);
+        }
     }
 }

@@ -52,6 +52,7 @@ public static class ServeApp
         services.AddSingleton<Api2Authenticator>();
         services.AddSingleton<PublicUrls>();
         services.AddHostedService<QueueMaintenance>();
+        services.AddHostedService<AssetMaintenance>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddSlicer(builder.Configuration);
         services.AddCors(cors => cors.AddPolicy(ContentApi.CorsPolicy, policy => policy

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudSlicer.Core.Assets;
 
 namespace CloudSlicer.Core.Jobs;
 
@@ -28,6 +29,9 @@ public sealed record SlicerArgs
 
     public string? Description { get; init; }
 
+    /// <summary>The settings that go onto the asset record: external_id, auto_replace, meta, meta_int, autoexpire, skip_drm.</summary>
+    public AssetSettings Asset { get; init; } = AssetSettings.None;
+
     /// <summary>The settings as they are stored and echoed: known keys only, <c>description</c> folded into <c>desc</c>.</summary>
     public JsonObject Normalized { get; init; } = [];
 
@@ -41,6 +45,7 @@ public sealed record SlicerArgs
         var normalized = new JsonObject();
         Trim? trim = null;
         string? description = null;
+        var asset = AssetSettings.None;
 
         foreach (var (key, value) in args ?? [])
         {
@@ -72,6 +77,14 @@ public sealed record SlicerArgs
                     description = desc;
                     normalized["desc"] = desc;
                     continue;
+                case var _ when AssetSettings.Handles(key):
+                    if (!AssetSettings.TryRead(key, value, ref asset, out error))
+                    {
+                        return false;
+                    }
+
+                    normalized[key] = value?.DeepClone();
+                    continue;
                 default:
                     if (IntegerKeys.Contains(key) && !(TryScalarText(value, out var n) && long.TryParse(n, out _)))
                     {
@@ -84,7 +97,7 @@ public sealed record SlicerArgs
             }
         }
 
-        result = new SlicerArgs { Trim = trim, Description = description, Normalized = normalized };
+        result = new SlicerArgs { Trim = trim, Description = description, Asset = asset, Normalized = normalized };
         return true;
     }
 

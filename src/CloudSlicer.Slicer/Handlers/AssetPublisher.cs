@@ -1,42 +1,119 @@
+using System.Text.Json;
+using CloudSlicer.Core.Assets;
+using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Blobs;
 
 namespace CloudSlicer.Slicer.Handlers;
 
 /// <summary>
-/// Moves a finished asset from a work directory into the blob store. The master playlist goes last: until
-/// it is stored the asset does not exist for players, so a crash or cancel never exposes half an asset,
-/// and a failure part-way removes what was stored.
+/// Publishes a version of an asset: every file of the work directory goes under the version's own prefix,
+/// then the master playlist and <c>asset.json</c>, and last the asset record, whose switch is the single step
+/// that makes the version visible (the previous version is served until then). A failure or cancel before
+/// the switch removes only this version's files: an existing asset is never touched. Assets that held the
+/// external id under <c>auto_replace</c> are deleted once the new one is published.
 /// </summary>
-public sealed class AssetPublisher(IBlobStore blobs)
+public sealed class AssetPublisher(IBlobStore blobs, IAssetStore assets, AssetRemover remover, PublishedAssets published)
 {
     private const int ParallelUploads = 8;
 
-    public async Task PublishAsync(string asset, string directory, IReadOnlyList<(string RelativePath, string Text)> lastFiles, CancellationToken cancellationToken)
+    private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <param name="manifest">The version to publish (Version 1 for a new asset).</param>
+    /// <param name="directory">The encoded files, laid out as they are served.</param>
+    /// <param name="lastFiles">Text files stored after the media, in order (the master playlist among them).</param>
+    /// <param name="replaceExternalId">auto_replace: take the external id from the owner's older assets and delete them.</param>
+    /// <param name="beforeSwitch">Runs just before the record switch (a heartbeat), so a cancel that arrived meanwhile stops it.</param>
+    /// <returns>The record as stored (with its created and expiry times).</returns>
+    public async Task<AssetManifest> PublishAsync(
+        AssetManifest manifest,
+        string directory,
+        IReadOnlyList<(string RelativePath, string Text)> lastFiles,
+        bool replaceExternalId,
+        Func<CancellationToken, Task>? beforeSwitch,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(lastFiles);
+        PublishOutcome outcome;
         try
         {
-            var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                .Select(path => (Path: path, Key: AssetLayout.File(asset, Path.GetRelativePath(directory, path).Replace('\\', '/'))))
-                .ToList();
-            await Parallel.ForEachAsync(
-                files,
-                new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken },
-                async (file, ct) => await blobs.PutFileAsync(file.Key, file.Path, ct).ConfigureAwait(false)).ConfigureAwait(false);
-
-            // In order: metadata first, the master (which publishes the asset) at the very end.
-            foreach (var (relativePath, text) in lastFiles)
+            await StoreFilesAsync(manifest, directory, lastFiles, cancellationToken).ConfigureAwait(false);
+            if (beforeSwitch is not null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                await blobs.PutAsync(AssetLayout.File(asset, relativePath), System.Text.Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+                await beforeSwitch(cancellationToken).ConfigureAwait(false);
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Past this point the switch must not be torn by a cancel: a job cancelled afterwards is undone by
+            // DiscardAsync, called when its completion is refused.
+            outcome = await assets.PublishAsync(manifest, replaceExternalId, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
-            await DiscardAsync(asset, CancellationToken.None).ConfigureAwait(false);
+            await DiscardVersionAsync(manifest, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+
+        switch (outcome)
+        {
+            case PublishOutcome.Published(var record, var replaced):
+                published.Forget(record.Id);
+                await remover.RemoveAsync(replaced, CancellationToken.None).ConfigureAwait(false);
+                if (record.Version > 2)
+                {
+                    // The previous version stays for players still reading it; older ones go.
+                    await blobs.DeletePrefixAsync(AssetLayout.VersionPrefix(record.Id, record.Version - 2), CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return record;
+            case PublishOutcome.ExternalIdTaken(var other):
+                await DiscardVersionAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+                throw new JobFailedException(
+                    $"external_id '{manifest.ExternalId}' already names asset {other}; send auto_replace=1 (or prefix the id with '{AssetSettings.ReplacePrefix}') to replace that asset, or choose another external_id")
+                { Permanent = true };
+            default:
+                await DiscardVersionAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+                throw new JobFailedException($"Asset {manifest.Id} changed or was deleted while this job worked on it; nothing was published");
         }
     }
 
-    public Task DiscardAsync(string asset, CancellationToken cancellationToken) =>
-        blobs.DeletePrefixAsync(AssetLayout.Prefix(asset), cancellationToken);
+    /// <summary>
+    /// Undoes a published new asset whose job could not be recorded as done (cancelled or taken over meanwhile).
+    /// Only a first version is removed: a later version of an existing asset is never a reason to delete it.
+    /// </summary>
+    public async Task DiscardAsync(string asset, CancellationToken cancellationToken)
+    {
+        var record = await assets.FindPublishedAsync(asset, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            await blobs.DeletePrefixAsync(AssetLayout.Prefix(asset), cancellationToken).ConfigureAwait(false);
+        }
+        else if (record.Version == 1)
+        {
+            await remover.DeleteAsync(record.Owner, asset, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StoreFilesAsync(AssetManifest manifest, string directory, IReadOnlyList<(string RelativePath, string Text)> lastFiles, CancellationToken cancellationToken)
+    {
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(path => (Path: path, Key: AssetLayout.File(manifest.Id, manifest.Version, Path.GetRelativePath(directory, path).Replace('\\', '/'))))
+            .ToList();
+        await Parallel.ForEachAsync(
+            files,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken },
+            async (file, ct) => await blobs.PutFileAsync(file.Key, file.Path, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        // The manifest beside the media lets a lost database be rebuilt from the blobs; it is never served.
+        var text = lastFiles.Append((AssetLayout.ManifestName, JsonSerializer.Serialize(manifest, ManifestJson)));
+        foreach (var (relativePath, content) in text)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await blobs.PutAsync(AssetLayout.File(manifest.Id, manifest.Version, relativePath), System.Text.Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task DiscardVersionAsync(AssetManifest manifest, CancellationToken cancellationToken) =>
+        blobs.DeletePrefixAsync(manifest.Version == 1 ? AssetLayout.Prefix(manifest.Id) : AssetLayout.VersionPrefix(manifest.Id, manifest.Version), cancellationToken);
 }

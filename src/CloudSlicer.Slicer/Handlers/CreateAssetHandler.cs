@@ -8,6 +8,7 @@ using CloudSlicer.Media.Ffmpeg;
 using CloudSlicer.Media.Hls;
 using CloudSlicer.Media.Probe;
 using CloudSlicer.Slicer.Sources;
+using CloudSlicer.Storage.Blobs;
 using CloudSlicer.Storage.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -69,14 +70,38 @@ public sealed class CreateAssetHandler(
         context.Progress.Phase("Storing", 95);
         await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
         var asset = Ids.New();
-        var metadata = AssetMetadata.Build(asset, job, args.Description, duration, rays, source.HasAudio);
+        var manifest = NewAssetManifest(asset, job, url, args, duration, rays, source.HasAudio, output);
         await publisher.PublishAsync(
-            asset,
+            manifest,
             output,
-            [("asset.json", metadata), ("master.m3u8", HlsMaster.Build(rays, source.HasAudio, $"{asset}/", media.AudioKbps))],
+            [(AssetLayout.MasterName, HlsMaster.Build(rays, source.HasAudio, $"{asset}/", media.AudioKbps))],
+            args.Asset.AutoReplace,
+            context.HeartbeatNow,
             cancellationToken).ConfigureAwait(false);
         return new JobOutput(asset);
     }
+
+    /// <summary>The record of the new asset: its media as encoded, and what the job's settings say about it.</summary>
+    private AssetManifest NewAssetManifest(string asset, Job job, Uri url, SlicerArgs args, TimeSpan duration, IReadOnlyList<Ray> rays, bool hasAudio, string output) => new()
+    {
+        Id = asset,
+        Owner = job.Owner,
+        Job = job.Id,
+        ExternalId = args.Asset.ExternalId,
+        Desc = args.Description ?? "",
+        Meta = args.Asset.Meta,
+        Duration = Math.Round(duration.TotalSeconds, 3),
+        SliceDuration = Slices.SliceDuration.TotalSeconds,
+        Slices = Directory.EnumerateFiles(Path.Combine(output, rays[0].Name), "seg_*.m4s").Count(),
+        Rays = rays,
+        Renditions = hasAudio
+            ? [new Rendition("audio", FfmpegCommands.AudioRendition, "en", $"{FfmpegCommands.AudioRendition}/index.m3u8", mediaOptions.Value.AudioKbps)]
+            : [],
+        Poster = "poster.jpg",
+        OrigFilename = Uri.UnescapeDataString(url.Segments[^1].TrimEnd('/')),
+        AutoexpireHours = args.Asset.AutoexpireHours,
+        SkipDrm = args.Asset.SkipDrm,
+    };
 
     /// <summary>
     /// The poster is the first frame of a slice of the top ray (a key frame): a little way in, since many

@@ -1,14 +1,29 @@
+using System.Globalization;
+
 namespace CloudSlicer.Storage.Blobs;
 
 /// <summary>
-/// Where an asset's files live in the blob store. The master playlist is written last: its presence is
-/// what makes an asset visible, so a crash mid-store never exposes half an asset.
+/// Where an asset's files live in the blob store, the one place that spells their names. Each version has its
+/// own prefix, <c>assets/{asset}/v{n}/</c>, so a new version is stored beside the one being served and the
+/// asset record's switch to it is the single step that publishes it. Inside a version the names are the
+/// content URLs' (<c>a/index.m3u8</c>, <c>poster.jpg</c>); <c>master.m3u8</c> and <c>asset.json</c> (the
+/// manifest, for recovery; never served) are written last.
 /// </summary>
 public static class AssetLayout
 {
+    public const string MasterName = "master.m3u8";
+
+    public const string ManifestName = "asset.json";
+
+    /// <summary>Every version of the asset: deleting this deletes the asset's files.</summary>
     public static string Prefix(string asset) => $"assets/{asset}/";
 
-    public static string Master(string asset) => $"assets/{asset}/master.m3u8";
+    public static string VersionPrefix(string asset, int version) =>
+        string.Create(CultureInfo.InvariantCulture, $"assets/{asset}/v{version}/");
 
-    public static string File(string asset, string relativePath) => $"assets/{asset}/{relativePath}";
+    public static string File(string asset, int version, string relativePath) => VersionPrefix(asset, version) + relativePath;
+
+    public static string Master(string asset, int version) => File(asset, version, MasterName);
+
+    public static string Manifest(string asset, int version) => File(asset, version, ManifestName);
 }

@@ -127,6 +127,88 @@ internal static class SqliteSql
         DELETE FROM jobs WHERE state IN ('done', 'error', 'cancelled') AND closed < @cutoff;
         """;
 
+    // ---- assets ----
+
+    private const string AssetColumns = """
+        id, owner, state, version, job, external_id, desc, meta, duration, slice_dur, slices, rays, renditions,
+        break_offsets, poster, thumbnails, orig_filename, skip_drm, created, autoexpire, expires
+        """;
+
+    public const string InsertAsset = "INSERT INTO assets (" + AssetColumns + """
+        ) VALUES (@id, @owner, 'ready', 1, @job, @external_id, @desc, @meta, @duration, @slice_dur, @slices, @rays, @renditions,
+                  @break_offsets, @poster, @thumbnails, @orig_filename, @skip_drm, @now, @autoexpire,
+                  CASE WHEN @autoexpire > 0 THEN @now + @autoexpire * 3600000 END)
+        RETURNING *;
+        """;
+
+    // A later version replaces the media the record describes, only if the record is still at the version
+    // before it; what the customer set (external id, desc, meta, expiry) belongs to the asset and stays.
+    public const string SwitchAssetVersion = """
+        UPDATE assets
+           SET version = @version, job = @job, duration = @duration, slice_dur = @slice_dur, slices = @slices,
+               rays = @rays, renditions = @renditions, break_offsets = @break_offsets, poster = @poster,
+               thumbnails = @thumbnails
+         WHERE id = @id AND owner = @owner AND state = 'ready' AND version = @version - 1
+        RETURNING *;
+        """;
+
+    public const string TombstoneByExternalId = """
+        UPDATE assets SET state = 'deleted'
+         WHERE owner = @owner AND external_id = @external_id AND state = 'ready' AND id <> @id
+        RETURNING *;
+        """;
+
+    public const string LiveAssetIdByExternalId = """
+        SELECT id FROM assets WHERE owner = @owner AND external_id = @external_id AND state = 'ready';
+        """;
+
+    public const string GetAsset = "SELECT * FROM assets WHERE id = @id AND owner = @owner AND state = 'ready';";
+
+    public const string GetAssetByExternalId = "SELECT * FROM assets WHERE owner = @owner AND external_id = @external_id AND state = 'ready';";
+
+    public const string GetAssets = """
+        SELECT * FROM assets WHERE owner = @owner AND state = 'ready' AND id IN (SELECT value FROM json_each(@ids));
+        """;
+
+    public const string GetAssetsByExternalId = """
+        SELECT * FROM assets WHERE owner = @owner AND state = 'ready' AND external_id IN (SELECT value FROM json_each(@ids));
+        """;
+
+    public const string FindPublishedAsset = "SELECT * FROM assets WHERE id = @id AND state = 'ready';";
+
+    public const string ListAssets = """
+        SELECT * FROM assets
+         WHERE owner = @owner AND state = 'ready'
+           AND (@search IS NULL OR instr(lower(desc), @search) > 0 OR instr(lower(COALESCE(external_id, '')), @search) > 0)
+         ORDER BY created DESC, seq DESC
+         LIMIT @limit OFFSET @skip;
+        """;
+
+    // json_patch adds or overwrites the given keys and keeps the others.
+    public const string UpdateAsset = """
+        UPDATE assets
+           SET desc = COALESCE(@desc, desc),
+               meta = CASE WHEN @meta IS NULL THEN meta ELSE json_patch(meta, @meta) END,
+               external_id = COALESCE(@external_id, external_id)
+         WHERE id = @id AND owner = @owner AND state = 'ready'
+        RETURNING *;
+        """;
+
+    public const string TombstoneAsset = """
+        UPDATE assets SET state = 'deleted' WHERE id = @id AND owner = @owner AND state = 'ready' RETURNING *;
+        """;
+
+    public const string TombstoneExpiredAssets = """
+        UPDATE assets SET state = 'deleted'
+         WHERE id IN (SELECT id FROM assets WHERE state = 'ready' AND expires IS NOT NULL AND expires <= @now
+                       ORDER BY expires LIMIT @max)
+        RETURNING *;
+        """;
+
+    public const string ListDeletedAssets = "SELECT * FROM assets WHERE state = 'deleted' ORDER BY seq LIMIT @max;";
+
+    public const string PurgeAsset = "DELETE FROM assets WHERE id = @id AND state = 'deleted';";
+
     // ---- owners ----
 
     public const string AnyOwner = "SELECT EXISTS (SELECT 1 FROM owners);";

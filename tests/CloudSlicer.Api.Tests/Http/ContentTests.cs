@@ -1,4 +1,6 @@
 using System.Net;
+using CloudSlicer.Core.Assets;
+using CloudSlicer.Storage.Assets;
 
 namespace CloudSlicer.Api.Tests.Http;
 
@@ -14,7 +16,7 @@ public sealed class ContentTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await ApiServer.StartAsync();
-        var root = Path.Combine(_server.DataDirectory, "blobs", "assets", Asset);
+        var root = Path.Combine(_server.DataDirectory, "blobs", "assets", Asset, "v1");
         foreach (var (name, text) in new[]
         {
             ("master.m3u8", "#EXTM3U\n"), ("asset.json", "{\"owner\": \"secret-owner\"}"), ("a/index.m3u8", "#EXTM3U\n"),
@@ -28,6 +30,7 @@ public sealed class ContentTests : IAsyncLifetime
         }
 
         Directory.CreateDirectory(Path.Combine(root, "thumbs.jpg"));   // a directory with a media name
+        await _server.Service<IAssetStore>().PublishAsync(new AssetManifest { Id = Asset, Owner = new string('a', 32) }, replaceExternalId: false, default);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -29,9 +29,10 @@ public class SlicerArgsTests
     public void Every_documented_setting_is_accepted()
     {
         var all = new JsonObject();
-        foreach (var key in SlicerArgs.AcceptedKeys)
+        // libraries is accepted as a name but refused as a value until libraries exist (SlicerArgsAssetSettingsTests).
+        foreach (var key in SlicerArgs.AcceptedKeys.Where(k => k != "libraries"))
         {
-            all[key] = key == "trim" ? "0" : "1";
+            all[key] = key switch { "trim" => "0", "meta" => "a=b", "meta_int" => "a=1", _ => "1" };
         }
 
         Assert.True(SlicerArgs.TryParse(all, out _, out var illegal, out var error), error);

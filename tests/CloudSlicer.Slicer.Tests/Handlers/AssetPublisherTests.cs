@@ -1,26 +1,45 @@
+using CloudSlicer.Core.Assets;
 using CloudSlicer.Slicer.Handlers;
+using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Blobs;
+using CloudSlicer.Storage.Sqlite;
+using CloudSlicer.Testing;
 
 namespace CloudSlicer.Slicer.Tests.Handlers;
 
+/// <summary>
+/// Publishing over the real local-disk blob store and the real SQLite asset store: the record is written last
+/// and is the switch; a failure or cancel before it removes only the new version's files; replacement deletes
+/// the older holders of the external id once the new asset is published.
+/// </summary>
 public sealed class AssetPublisherTests : IDisposable
 {
-    private const string Asset = "0123456789abcdef0123456789abcdef";
+    private const string Owner = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"cloudslicer-publish-{Guid.NewGuid():N}");
     private readonly RecordingBlobStore _blobs;
+    private readonly SqliteDatabase _database;
+    private readonly SqliteAssetStore _assets;
+    private readonly PublishedAssets _published;
     private readonly AssetPublisher _publisher;
 
     public AssetPublisherTests()
     {
         _blobs = new RecordingBlobStore(new LocalDiskBlobStore(Path.Combine(_root, "blobs")));
-        _publisher = new AssetPublisher(_blobs);
+        _database = new SqliteDatabase(Path.Combine(_root, "cloudslicer.db"));
+        _assets = new SqliteAssetStore(_database, new FakeTimeProvider());
+        _published = new PublishedAssets(_assets, TimeProvider.System);
+        _publisher = new AssetPublisher(_blobs, _assets, new AssetRemover(_assets, _blobs, _published), _published);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private string Encoded()
+    public void Dispose()
     {
-        var dir = Path.Combine(_root, "out");
+        _database.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private string Encoded(string name = "out")
+    {
+        var dir = Path.Combine(_root, name);
         Directory.CreateDirectory(Path.Combine(dir, "a"));
         File.WriteAllText(Path.Combine(dir, "a", "index.m3u8"), "#EXTM3U\n");
         File.WriteAllBytes(Path.Combine(dir, "a", "init.mp4"), new byte[10]);
@@ -29,30 +48,46 @@ public sealed class AssetPublisherTests : IDisposable
         return dir;
     }
 
-    [Fact]
-    public async Task Every_file_is_stored_and_the_master_comes_last()
+    private static AssetManifest Manifest(string? externalId = null, int version = 1, string? id = null) => new()
     {
-        await _publisher.PublishAsync(Asset, Encoded(), [("asset.json", "{}"), ("master.m3u8", "#EXTM3U\n")], default);
+        Id = id ?? Core.Ids.New(),
+        Owner = Owner,
+        Version = version,
+        ExternalId = externalId,
+        Duration = 4,
+        Poster = "poster.jpg",
+    };
 
-        foreach (var file in new[] { "a/index.m3u8", "a/init.mp4", "a/seg_00000.m4s", "poster.jpg", "asset.json", "master.m3u8" })
+    private Task<AssetManifest> PublishAsync(AssetManifest manifest, string? directory = null, bool replace = false, Func<CancellationToken, Task>? beforeSwitch = null, CancellationToken ct = default) =>
+        _publisher.PublishAsync(manifest, directory ?? Encoded(), [(AssetLayout.MasterName, "#EXTM3U\n")], replace, beforeSwitch, ct);
+
+    [Fact]
+    public async Task Every_file_is_stored_under_the_version_and_the_record_is_written_after_the_last_one()
+    {
+        var manifest = Manifest();
+        var sawRecordBeforeSwitch = true;
+        await PublishAsync(manifest, beforeSwitch: async ct => sawRecordBeforeSwitch = await _assets.FindPublishedAsync(manifest.Id, ct) is not null);
+
+        foreach (var file in new[] { "a/index.m3u8", "a/init.mp4", "a/seg_00000.m4s", "poster.jpg", "master.m3u8", "asset.json" })
         {
-            Assert.True(await _blobs.ExistsAsync(AssetLayout.File(Asset, file), default), file);
+            Assert.True(await _blobs.ExistsAsync(AssetLayout.File(manifest.Id, 1, file), default), file);
         }
 
-        Assert.Equal(6, _blobs.Puts.Count);
-        Assert.Equal([AssetLayout.File(Asset, "asset.json"), AssetLayout.Master(Asset)], _blobs.Puts.TakeLast(2));
+        Assert.Equal([AssetLayout.Master(manifest.Id, 1), AssetLayout.Manifest(manifest.Id, 1)], _blobs.Puts.TakeLast(2));
+        Assert.False(sawRecordBeforeSwitch);
+        Assert.Equal(1, await _published.VersionAsync(manifest.Id, default));
     }
 
     [Fact]
-    public async Task A_failure_part_way_removes_what_was_stored_and_no_master_is_left()
+    public async Task A_failure_part_way_removes_what_was_stored_and_writes_no_record()
     {
-        // A directory where asset.json should go makes that write fail after the slices were stored.
-        Directory.CreateDirectory(Path.Combine(_root, "blobs", "assets", Asset, "asset.json", "x"));
-        await Assert.ThrowsAnyAsync<Exception>(() =>
-            _publisher.PublishAsync(Asset, Encoded(), [("asset.json", "{}"), ("master.m3u8", "#EXTM3U\n")], default));
+        var manifest = Manifest();
+        // A directory where the master should go makes that write fail after the slices were stored.
+        Directory.CreateDirectory(Path.Combine(_root, "blobs", "assets", manifest.Id, "v1", "master.m3u8", "x"));
+        await Assert.ThrowsAnyAsync<Exception>(() => PublishAsync(manifest));
 
-        Assert.False(await _blobs.ExistsAsync(AssetLayout.Master(Asset), default));
-        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", Asset)));
+        Assert.Null(await _assets.FindPublishedAsync(manifest.Id, default));
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", manifest.Id)));
     }
 
     [Fact]
@@ -60,9 +95,95 @@ public sealed class AssetPublisherTests : IDisposable
     {
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _publisher.PublishAsync(Asset, Encoded(), [("asset.json", "{}"), ("master.m3u8", "#EXTM3U\n")], cancelled.Token));
-        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", Asset)));
+        var manifest = Manifest();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PublishAsync(manifest, ct: cancelled.Token));
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", manifest.Id)));
+        Assert.Null(await _assets.FindPublishedAsync(manifest.Id, default));
+    }
+
+    [Fact]
+    public async Task A_cancel_noticed_by_the_last_heartbeat_stops_the_switch()
+    {
+        using var cts = new CancellationTokenSource();
+        var manifest = Manifest();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PublishAsync(manifest, beforeSwitch: _ => cts.CancelAsync(), ct: cts.Token));
+        Assert.Null(await _assets.FindPublishedAsync(manifest.Id, default));
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", manifest.Id)));
+    }
+
+    [Fact]
+    public async Task A_new_version_is_stored_beside_the_served_one_which_stays_whole_until_the_switch_and_after_a_failure()
+    {
+        var v1 = await PublishAsync(Manifest());
+        var servedDuringStore = 0;
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => PublishAsync(
+            Manifest(version: 2, id: v1.Id), Encoded("out2"),
+            beforeSwitch: async ct =>
+            {
+                servedDuringStore = (await _published.VersionAsync(v1.Id, ct))!.Value;
+                throw new InvalidOperationException("the slicer died before the switch");
+            }));
+
+        Assert.Equal(1, servedDuringStore);
+        Assert.Equal(1, (await _assets.FindPublishedAsync(v1.Id, default))!.Version);
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default));
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", v1.Id, "v2")));
+
+        var v2 = await PublishAsync(Manifest(version: 2, id: v1.Id), Encoded("out3"));
+        Assert.Equal(2, v2.Version);
+        Assert.Equal(2, await _published.VersionAsync(v1.Id, default));
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "a/seg_00000.m4s"), default));
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "players mid-stream keep the previous version");
+
+        await PublishAsync(Manifest(version: 3, id: v1.Id), Encoded("out4"));
+        Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "versions older than the previous go");
+    }
+
+    [Fact]
+    public async Task A_taken_external_id_fails_the_job_for_good_and_leaves_the_holder_alone()
+    {
+        var holder = await PublishAsync(Manifest("show-1"));
+        var second = Manifest("show-1");
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => PublishAsync(second));
+
+        Assert.True(error.Permanent);
+        Assert.Contains("auto_replace", error.Message, StringComparison.Ordinal);
+        Assert.Equal(holder.Id, (await _assets.GetByExternalIdAsync(Owner, "show-1", default))!.Id);
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", second.Id)));
+    }
+
+    [Fact]
+    public async Task Replacement_deletes_the_older_holder_once_the_new_asset_is_published()
+    {
+        var old = await PublishAsync(Manifest("show-1"));
+        var replacement = await PublishAsync(Manifest("show-1"), replace: true);
+
+        Assert.Equal(replacement.Id, (await _assets.GetByExternalIdAsync(Owner, "show-1", default))!.Id);
+        Assert.Null(await _published.VersionAsync(old.Id, default));
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", old.Id)));
+        Assert.Empty(await _assets.ListDeletedAsync(10, default));
+    }
+
+    [Fact]
+    public async Task A_failed_replacement_never_deletes_the_existing_asset()
+    {
+        var old = await PublishAsync(Manifest("show-1"));
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => PublishAsync(
+            Manifest("show-1"), replace: true, beforeSwitch: _ => throw new InvalidOperationException("cancelled")));
+
+        Assert.Equal(old.Id, (await _assets.GetByExternalIdAsync(Owner, "show-1", default))!.Id);
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.Master(old.Id, 1), default));
+    }
+
+    [Fact]
+    public async Task Discarding_a_published_first_version_removes_the_record_and_the_files()
+    {
+        var asset = await PublishAsync(Manifest("show-1"));
+        await _publisher.DiscardAsync(asset.Id, default);
+
+        Assert.Null(await _assets.FindPublishedAsync(asset.Id, default));
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", asset.Id)));
     }
 }
 

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+
+namespace CloudSlicer.Core.Assets;
+
+/// <summary>
+/// One published version of an asset: what it is made of and what the customer said about it. The
+/// publisher builds it, the asset store keeps it (the record is the asset: it is written last, after every
+/// file, and switching it is what publishes a version), and the content server and the asset API read it.
+/// Times are Unix milliseconds; durations seconds.
+/// </summary>
+public sealed record AssetManifest
+{
+    public const string Ready = "ready";
+
+    public required string Id { get; init; }
+
+    public required string Owner { get; init; }
+
+    /// <summary>The job that made this version (null for records made outside a job, e.g. tests).</summary>
+    public string? Job { get; init; }
+
+    /// <summary>1 for the first version; each later job that changes the asset publishes the next.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>The customer's own id, unique per owner among live assets.</summary>
+    public string? ExternalId { get; init; }
+
+    public string Desc { get; init; } = "";
+
+    /// <summary>The asset's <c>meta</c>: field names to strings (<c>meta</c>) or whole numbers (<c>meta_int</c>).</summary>
+    public IReadOnlyDictionary<string, AssetMetaValue> Meta { get; init; } = new Dictionary<string, AssetMetaValue>();
+
+    /// <summary>Seconds of the asset's timeline (after trims and cut breaks).</summary>
+    public double Duration { get; init; }
+
+    public double SliceDuration { get; init; }
+
+    /// <summary>How many slices each ray has.</summary>
+    public int Slices { get; init; }
+
+    public IReadOnlyList<Ray> Rays { get; init; } = [];
+
+    /// <summary>Renditions besides the rays (the audio rendition today; alternate audio and captions next).</summary>
+    public IReadOnlyList<Rendition> Renditions { get; init; } = [];
+
+    /// <summary>Set by the <c>breaks</c> setting, in the asset's timeline.</summary>
+    public IReadOnlyList<BreakOffset> BreakOffsets { get; init; } = [];
+
+    /// <summary>The poster's path inside the asset (e.g. <c>poster.jpg</c>), or null when it has none.</summary>
+    public string? Poster { get; init; }
+
+    /// <summary>Thumbnail sets (one per size), a thumbnail per slice each.</summary>
+    public IReadOnlyList<ThumbnailSet> Thumbnails { get; init; } = [];
+
+    /// <summary>The source's file name (the last segment of its URL path).</summary>
+    public string OrigFilename { get; init; } = "";
+
+    public long Created { get; init; }
+
+    /// <summary>The <c>autoexpire</c> setting in hours; 0 when the asset does not expire.</summary>
+    public int AutoexpireHours { get; init; }
+
+    /// <summary>When the asset is deleted (Unix ms): publish time plus <see cref="AutoexpireHours"/>; null when never.</summary>
+    public long? Expires { get; init; }
+
+    /// <summary>Whether the job said <c>skip_drm</c> (recorded; CloudSlicer has no DRM, so nothing requires it).</summary>
+    public bool SkipDrm { get; init; }
+
+    public string State { get; init; } = Ready;
+}
+
+/// <summary>A <c>meta</c> value: a string (<c>meta</c>) or a whole number (<c>meta_int</c>).</summary>
+public readonly record struct AssetMetaValue(string? Text, long? Number)
+{
+    public static AssetMetaValue Of(string text) => new(text, null);
+
+    public static AssetMetaValue Of(long number) => new(null, number);
+
+    public JsonNode ToJson() => Number is { } n ? JsonValue.Create(n) : JsonValue.Create(Text ?? "");
+
+    /// <summary>A JSON string or whole number; anything else is not a meta value.</summary>
+    public static bool TryFrom(JsonNode? node, out AssetMetaValue value)
+    {
+        value = default;
+        if (node is not JsonValue scalar)
+        {
+            return false;
+        }
+
+        switch (scalar.GetValueKind())
+        {
+            case System.Text.Json.JsonValueKind.String:
+                value = Of(scalar.GetValue<string>());
+                return true;
+            case System.Text.Json.JsonValueKind.Number when scalar.TryGetValue<long>(out var n):
+                value = Of(n);
+                return true;
+            default:
+                return false;
+        }
+    }
+}
+
+/// <summary>A rendition beside the rays: <see cref="Kind"/> "audio" (later "subtitles"), served under <see cref="Path"/>.</summary>
+public sealed record Rendition(string Kind, string Name, string Lang, string Path, int Kbps = 0);
+
+/// <summary>
+/// One size of thumbnails: a JPEG per slice at <c>{Prefix}{slice:D5}.jpg</c> inside the asset (slice 0 first).
+/// <see cref="Prefix"/> is the <c>thumbnails</c> setting's prefix as a path, e.g. <c>thumbs/default/</c>.
+/// </summary>
+public sealed record ThumbnailSet(string Prefix, int Width, int Height, int Count)
+{
+    public string File(int slice) => $"{Prefix}{slice:D5}.jpg";
+}

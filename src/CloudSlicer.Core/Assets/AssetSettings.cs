@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CloudSlicer.Core.Assets;
+
+/// <summary>
+/// The Slicebot settings that end up on the asset record rather than in the media: <c>external_id</c>
+/// (with <c>auto_replace</c> or the <c>_replace:</c> prefix), <c>meta</c>, <c>meta_int</c>, <c>autoexpire</c>,
+/// <c>skip_drm</c>. (<c>desc</c> is read by SlicerArgs itself; <c>libraries</c> is refused until libraries exist.)
+/// </summary>
+public sealed record AssetSettings
+{
+    public const int MaxExternalIdLength = 255;
+    public const int MaxMetaFields = 100;
+    public const int MaxMetaFieldLength = 64;
+    public const int MaxMetaValueLength = 4096;
+
+    /// <summary>Ten years: a larger value is almost certainly a mistake, and it keeps the expiry time in range.</summary>
+    public const int MaxAutoexpireHours = 24 * 366 * 10;
+
+    public const string ReplacePrefix = "_replace:";
+
+    /// <summary>Slicebot separates meta pairs with three commas, so values may hold single commas.</summary>
+    public const string MetaSeparator = ",,,";
+
+    public static readonly AssetSettings None = new();
+
+    /// <summary>The external id without any <see cref="ReplacePrefix"/>.</summary>
+    public string? ExternalId { get; init; }
+
+    /// <summary>The new asset takes the external id from older assets, which are deleted once it is published.</summary>
+    public bool AutoReplace { get; init; }
+
+    public IReadOnlyDictionary<string, AssetMetaValue> Meta { get; init; } = new Dictionary<string, AssetMetaValue>();
+
+    public int AutoexpireHours { get; init; }
+
+    public bool SkipDrm { get; init; }
+
+    /// <summary>Whether <paramref name="key"/> is one of the settings read here.</summary>
+    public static bool Handles(string key) =>
+        key is "external_id" or "auto_replace" or "meta" or "meta_int" or "autoexpire" or "skip_drm" or "libraries";
+
+    /// <summary>Reads one setting into <paramref name="settings"/>; false with a message naming the setting when it cannot be used.</summary>
+    public static bool TryRead(string key, JsonNode? value, ref AssetSettings settings, out string error)
+    {
+        error = "";
+        var text = ScalarText(value);
+        switch (key)
+        {
+            case "external_id":
+                if (text is null)
+                {
+                    error = "external_id must be a string";
+                    return false;
+                }
+
+                var replace = text.StartsWith(ReplacePrefix, StringComparison.Ordinal);
+                var id = (replace ? text[ReplacePrefix.Length..] : text).Trim();
+                if (id.Length is 0 or > MaxExternalIdLength || id.Any(char.IsControl))
+                {
+                    error = $"external_id must be 1 to {MaxExternalIdLength} characters without control characters (after any '{ReplacePrefix}' prefix)";
+                    return false;
+                }
+
+                settings = settings with { ExternalId = id, AutoReplace = settings.AutoReplace || replace };
+                return true;
+            case "auto_replace" or "skip_drm":
+                if (!TryFlag(text, out var flag))
+                {
+                    error = $"{key} must be 0 or 1";
+                    return false;
+                }
+
+                settings = key == "skip_drm" ? settings with { SkipDrm = flag } : settings with { AutoReplace = settings.AutoReplace || flag };
+                return true;
+            case "meta" or "meta_int":
+                if (text is null || !TryMeta(key, text, settings.Meta, out var meta, out error))
+                {
+                    error = error.Length > 0 ? error : $"{key} must be a string of field=value pairs separated by '{MetaSeparator}'";
+                    return false;
+                }
+
+                settings = settings with { Meta = meta };
+                return true;
+            case "autoexpire":
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var hours) || hours > MaxAutoexpireHours)
+                {
+                    error = $"autoexpire must be a whole number of hours from 0 (never) to {MaxAutoexpireHours}";
+                    return false;
+                }
+
+                settings = settings with { AutoexpireHours = hours };
+                return true;
+            case "libraries":
+                error = "libraries is not available yet on this server (the library API comes in a later release); create the job without it";
+                return false;
+            default:
+                throw new ArgumentException($"'{key}' is not an asset setting", nameof(key));
+        }
+    }
+
+    /// <summary>Parses <c>field=value,,,field=value</c>; <c>meta_int</c> values must be whole numbers. Later fields win.</summary>
+    public static bool TryMeta(string key, string text, IReadOnlyDictionary<string, AssetMetaValue> existing, out IReadOnlyDictionary<string, AssetMetaValue> meta, out string error)
+    {
+        var result = new Dictionary<string, AssetMetaValue>(existing, StringComparer.Ordinal);
+        meta = result;
+        error = "";
+        foreach (var pair in text.Split(MetaSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var field = equals < 0 ? "" : pair[..equals].Trim();
+            if (field.Length is 0 or > MaxMetaFieldLength || field.Any(char.IsControl))
+            {
+                error = $"{key} entries must look like field=value (field 1 to {MaxMetaFieldLength} characters), separated by '{MetaSeparator}'";
+                return false;
+            }
+
+            var raw = pair[(equals + 1)..];
+            if (key == "meta_int")
+            {
+                if (!long.TryParse(raw.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+                {
+                    error = $"meta_int field '{field}' must be a whole number";
+                    return false;
+                }
+
+                result[field] = AssetMetaValue.Of(n);
+            }
+            else
+            {
+                if (raw.Length > MaxMetaValueLength)
+                {
+                    error = $"meta field '{field}' is longer than {MaxMetaValueLength} characters";
+                    return false;
+                }
+
+                result[field] = AssetMetaValue.Of(raw);
+            }
+
+            if (result.Count > MaxMetaFields)
+            {
+                error = $"an asset's meta holds at most {MaxMetaFields} fields";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryFlag(string? text, out bool flag)
+    {
+        flag = text is "1" or "true" or "True";
+        return flag || text is "0" or "false" or "False" or "";
+    }
+
+    private static string? ScalarText(JsonNode? value) => value is JsonValue scalar
+        ? scalar.GetValueKind() switch
+        {
+            JsonValueKind.String => scalar.GetValue<string>(),
+            JsonValueKind.Number => scalar.ToJsonString(),
+            JsonValueKind.True => "1",
+            JsonValueKind.False => "0",
+            _ => null,
+        }
+        : null;
+}
