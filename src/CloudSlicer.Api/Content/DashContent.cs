@@ -1,6 +1,7 @@
 using System.Text;
 using CloudSlicer.Media;
 using CloudSlicer.Media.Dash;
+using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,9 +13,9 @@ namespace CloudSlicer.Api.Content;
 
 /// <summary>
 /// <c>/{asset}.mpd</c>: the asset as DASH, an MPD over the same CMAF slices its HLS playlists list (served by
-/// <see cref="ContentApi"/> beneath <c>/{asset}/</c>). Built on request from the stored master, playlists and init
-/// segments, and kept in a small cache keyed by the master's version: the master is read on every request, so a
-/// deleted asset answers 404 at once and a republished one gets a new MPD.
+/// <see cref="ContentApi"/> beneath <c>/{asset}/</c>). Built on request from the current version's stored master,
+/// playlists and init segments, and kept in a small cache keyed by asset and version: the asset record answers
+/// whether the asset exists (a deleted asset is 404 at once), and a new version gets a new MPD.
 /// </summary>
 public static class DashContent
 {
@@ -34,20 +35,12 @@ public static class DashContent
         content.MapMethods($"/{AssetRoute}.mpd", [HttpMethods.Get, HttpMethods.Head], MpdAsync);
     }
 
-    private static async Task<IResult> MpdAsync(string asset, IBlobStore blobs, IOptions<MediaOptions> media, CancellationToken cancellationToken)
+    private static async Task<IResult> MpdAsync(
+        string asset, PublishedAssets published, IBlobStore blobs, IOptions<MediaOptions> media, CancellationToken cancellationToken)
     {
-        string master;
-        DateTimeOffset version;
-        using (var blob = await blobs.OpenReadAsync(AssetLayout.Master(asset), cancellationToken).ConfigureAwait(false))
+        if (await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is not { } version)
         {
-            if (blob is null)
-            {
-                return Results.NotFound();
-            }
-
-            version = blob.LastModified;
-            using var reader = new StreamReader(blob.Content, Encoding.UTF8);
-            master = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            return Results.NotFound();
         }
 
         var key = (asset, version);
@@ -55,9 +48,15 @@ public static class DashContent
         {
             try
             {
+                var master = await ReadAsync(blobs, AssetLayout.Master(asset, version), cancellationToken).ConfigureAwait(false);
+                if (master is null)
+                {
+                    return Results.NotFound();
+                }
+
                 mpd = await HlsAssetReader.BuildMpdAsync(
-                    master, $"{asset}/", media.Value.AudioKbps * 1000L,
-                    (path, ct) => ReadAsync(blobs, AssetLayout.File(asset, path), ct),
+                    Encoding.UTF8.GetString(master), $"{asset}/", media.Value.AudioKbps * 1000L,
+                    (path, ct) => ReadAsync(blobs, AssetLayout.File(asset, version, path), ct),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (MediaException)
