@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudSlicer.Core.Jobs.Settings;
 
 namespace CloudSlicer.Core.Jobs;
 
@@ -27,6 +28,8 @@ public sealed record SlicerArgs
     public Trim? Trim { get; init; }
 
     public string? Description { get; init; }
+
+    public NotificationSettings Notifications { get; init; } = new();
 
     /// <summary>The settings as they are stored and echoed: known keys only, <c>description</c> folded into <c>desc</c>.</summary>
     public JsonObject Normalized { get; init; } = [];
@@ -84,7 +87,12 @@ public sealed record SlicerArgs
             }
         }
 
-        result = new SlicerArgs { Trim = trim, Description = description, Normalized = normalized };
+        if (!NotificationSettings.TryParse(normalized, out var notifications, out error))
+        {
+            return false;
+        }
+
+        result = new SlicerArgs { Trim = trim, Description = description, Normalized = normalized, Notifications = notifications };
         return true;
     }
 

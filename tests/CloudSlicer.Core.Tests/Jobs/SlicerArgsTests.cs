@@ -31,7 +31,7 @@ public class SlicerArgsTests
         var all = new JsonObject();
         foreach (var key in SlicerArgs.AcceptedKeys)
         {
-            all[key] = key == "trim" ? "0" : "1";
+            all[key] = key == "trim" ? "0" : key.EndsWith("_url", StringComparison.Ordinal) ? "https://hooks.example/" : "1";
         }
 
         Assert.True(SlicerArgs.TryParse(all, out _, out var illegal, out var error), error);
