@@ -1,4 +1,5 @@
 using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Notifications;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteDatabase(databasePath));
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<IOwnerStore, SqliteOwnerStore>();
+        services.AddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()
