@@ -25,6 +25,14 @@ public sealed class NotificationTests(Sources sources) : IClassFixture<Sources>
         await using var receiver = await NotificationReceiver.StartAsync();
         await using var server = await ServerProcess.StartAsync(data.Path, Quick);
         var client = Client(server);
+        var refused = await client.CallAsync("/api2/cloudslicer/jobs/create", new
+        {
+            source = new { url = sources.Url("clip.mp4") },
+            args = new { done_url = "ftp://hooks.example/done?token=s3cr3t" },
+        });
+        Assert.Equal(1, refused["error"]!.GetValue<int>());
+        Assert.Contains("done_url must be an absolute http or https URL", refused["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", refused["msg"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var id = await client.CreateAsync(sources.Url("clip.mp4"), new
         {
