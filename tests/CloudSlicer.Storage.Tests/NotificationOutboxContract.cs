@@ -209,6 +209,24 @@ public abstract class NotificationOutboxContract
     }
 
     [Fact]
+    public async Task A_released_row_is_due_at_once_without_its_attempt_counted_and_its_old_lease_is_fenced()
+    {
+        var (queue, outbox) = await CreateAsync();
+        var job = await queue.EnqueueAsync(NewJob("""{"start_url": "https://h.example/s"}"""), Ct);
+        await queue.TryClaimAsync("s", Ct);
+        var first = (await outbox.TryClaimAsync(Lease, Ct))!;
+
+        Assert.True(await outbox.ReleaseAsync(first.Lease, Ct));
+        var again = (await outbox.TryClaimAsync(Lease, Ct))!;   // no lease to wait out
+
+        Assert.Equal(1, again.Notification.Attempts);
+        Assert.False(await outbox.ReleaseAsync(first.Lease, Ct));
+        Assert.False(await outbox.MarkDeliveredAsync(first.Lease, Ct));
+        Assert.True(await outbox.MarkDeliveredAsync(again.Lease, Ct));
+        Assert.Equal(NotificationState.Delivered, Assert.Single(await outbox.ListForJobAsync(job.Id, Ct)).State);
+    }
+
+    [Fact]
     public async Task Settled_rows_are_erased_after_the_retention_and_pending_ones_kept()
     {
         var (queue, outbox) = await CreateAsync();

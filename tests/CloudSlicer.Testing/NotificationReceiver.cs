@@ -44,7 +44,7 @@ public sealed record ReceivedNotification(
 
 /// <summary>
 /// A Slicebot notification receiver on real Kestrel at 127.0.0.1: records every request and answers 500 to
-/// the first <see cref="FailRemaining"/> of them, then 200; <c>/moved</c> answers a 307 redirect to <c>/</c>.
+/// the first <see cref="FailRemaining"/> of them, then 200; <c>/moved</c> answers a 307 redirect to <c>/</c>, and <c>/stall</c> never answers.
 /// </summary>
 public sealed class NotificationReceiver : IAsyncDisposable
 {
@@ -114,6 +114,13 @@ public sealed class NotificationReceiver : IAsyncDisposable
         _received.Enqueue(new ReceivedNotification(
             http.Request.Method, http.Request.Path, http.Request.QueryString.Value ?? "", http.Request.ContentType,
             http.Request.Headers.UserAgent.ToString(), http.Request.Headers["X-CloudSlicer-Signature"].FirstOrDefault(), body, status));
+        if (http.Request.Path == "/stall")
+        {
+            // Never answers: the sender gives up (its timeout) or goes away first.
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
+        }
+
         http.Response.StatusCode = status;
     }
 }

@@ -68,6 +68,12 @@ public sealed class NotificationDelivery(
             // Refused by the guard: the same address is refused next time, so no retries.
             final = ex.Permanent;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: hand the row back so the next start sends it at once rather than after the lease.
+            await outbox.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
 
         var state = await outbox.MarkFailedAsync(lease, error, final, cancellationToken).ConfigureAwait(false);
         if (state == NotificationState.Failed)
@@ -96,7 +102,6 @@ public sealed class NotificationDelivery(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // A send cut short here keeps its lease; it goes out again once the lease expires.
                 return;
             }
             catch (Exception ex)

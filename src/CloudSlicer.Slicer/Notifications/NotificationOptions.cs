@@ -14,8 +14,8 @@ public sealed class NotificationOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a claimed notification is held. A sender that dies mid-send (or is stopped) leaves it held this
-    /// long; then another sends it again. Longer than <see cref="Timeout"/>, so a slow answer is not sent twice.
+    /// How long a claimed notification is held. A sender that dies mid-send leaves it held this long; then
+    /// another sends it again (a clean stop hands it back at once). Longer than <see cref="Timeout"/>, so a slow answer is not sent twice.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 

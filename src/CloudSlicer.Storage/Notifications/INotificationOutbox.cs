@@ -20,6 +20,12 @@ public interface INotificationOutbox
     /// </summary>
     Task<NotificationState?> MarkFailedAsync(NotificationLease lease, string error, bool final, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands a claimed row back, due at once and its attempt not counted: the sender is stopping cleanly, so
+    /// the try was cut short, not failed. False when fenced.
+    /// </summary>
+    Task<bool> ReleaseAsync(NotificationLease lease, CancellationToken cancellationToken);
+
     /// <summary>A job's notifications, oldest first (for operators and tests).</summary>
     Task<IReadOnlyList<Notification>> ListForJobAsync(string jobId, CancellationToken cancellationToken);
 

@@ -43,6 +43,13 @@ public sealed class SqliteNotificationOutbox(SqliteDatabase db, TimeProvider clo
         return states is [var state] ? state : null;
     }
 
+    public async Task<bool> ReleaseAsync(NotificationLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return await db.ExecuteAsync(
+            SqliteSql.ReleaseNotification, [("@id", lease.Id), ("@token", lease.Token), ("@now", Now())], cancellationToken) == 1;
+    }
+
     public async Task<IReadOnlyList<Notification>> ListForJobAsync(string jobId, CancellationToken cancellationToken) =>
         await db.QueryAsync(SqliteSql.NotificationsOfJob, [("@job", jobId)], Read, cancellationToken);
 

@@ -184,6 +184,12 @@ internal static class SqliteSql
         RETURNING state;
         """;
 
+    public const string ReleaseNotification = """
+        UPDATE notifications
+           SET next_at = @now, lease_token = NULL, attempts = MAX(attempts - 1, 0)
+         WHERE id = @id AND state = 'pending' AND lease_token = @token;
+        """;
+
     public const string NotificationsOfJob = "SELECT * FROM notifications WHERE job_id = @job ORDER BY seq;";
 
     public const string EraseSettledNotifications = """

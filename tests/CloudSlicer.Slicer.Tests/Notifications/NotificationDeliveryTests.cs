@@ -180,6 +180,22 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
         Assert.Equal(["/done", "/start"], _receiver.Accepted.Select(r => r.Path).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_send_cut_short_by_a_clean_stop_is_handed_back_due_at_once_and_uncounted()
+    {
+        var (owner, _) = await _owners.AddOwnerAsync("o", Ct);
+        var job = await FinishJobAsync(owner, new JsonObject { ["done_url"] = _receiver.Url("/stall") });
+        var delivery = Delivery(Fetchers.Private());
+
+        await delivery.StartAsync(Ct);
+        await Eventually.UntilAsync(() => Task.FromResult(_receiver.Received.Count), n => n == 1, TimeSpan.FromSeconds(30), "the stalled send");
+        await delivery.StopAsync(Ct);
+
+        var row = Assert.Single(await _outbox.ListForJobAsync(job.Id, Ct));
+        Assert.Equal((NotificationState.Pending, 0), (row.State, row.Attempts));
+        Assert.NotNull(await _outbox.TryClaimAsync(TimeSpan.FromSeconds(30), Ct));   // no lease left to wait out
+    }
+
     private NotificationDelivery Delivery(SourceFetcher fetcher) =>
         new(_outbox, _owners, fetcher, Options.Create(new NotificationOptions
         {
