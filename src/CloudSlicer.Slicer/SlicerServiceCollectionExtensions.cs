@@ -1,9 +1,11 @@
 using CloudSlicer.Slicer.Handlers;
+using CloudSlicer.Slicer.Notifications;
 using CloudSlicer.Slicer.Sources;
 using CloudSlicer.Media;
 using CloudSlicer.Storage.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CloudSlicer.Slicer;
@@ -20,6 +22,16 @@ public static class SlicerServiceCollectionExtensions
         services.AddSingleton<AssetPublisher>();
         services.AddSingleton<IJobHandler, CreateAssetHandler>();
         services.AddHostedService<SlicerService>();
+        services.AddNotifications();
+        return services;
+    }
+
+    /// <summary>The sender of Slicebot notifications (section "Notifications"); the outbox comes with the store.</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services)
+    {
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
+        services.AddHostedService<NotificationDelivery>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Notifications;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAssetStore, SqliteAssetStore>();
         services.AddSingleton<AssetRemover>();
         services.AddSingleton<PublishedAssets>();
+        services.AddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudSlicer.Core.Assets;
+using CloudSlicer.Core.Jobs.Settings;
 
 namespace CloudSlicer.Core.Jobs;
 
@@ -31,6 +32,8 @@ public sealed record SlicerArgs
 
     /// <summary>The settings that go onto the asset record: external_id, auto_replace, meta, meta_int, autoexpire, skip_drm.</summary>
     public AssetSettings Asset { get; init; } = AssetSettings.None;
+
+    public NotificationSettings Notifications { get; init; } = new();
 
     /// <summary>The settings as they are stored and echoed: known keys only, <c>description</c> folded into <c>desc</c>.</summary>
     public JsonObject Normalized { get; init; } = [];
@@ -97,7 +100,12 @@ public sealed record SlicerArgs
             }
         }
 
-        result = new SlicerArgs { Trim = trim, Description = description, Asset = asset, Normalized = normalized };
+        if (!NotificationSettings.TryParse(normalized, out var notifications, out error))
+        {
+            return false;
+        }
+
+        result = new SlicerArgs { Trim = trim, Description = description, Asset = asset, Normalized = normalized, Notifications = notifications };
         return true;
     }
 

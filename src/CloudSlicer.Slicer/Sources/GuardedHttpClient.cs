@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudSlicer.Slicer.Sources;
 
 /// <summary>
-/// GET over http/https with the SSRF guard on every hop: redirects are followed here, not by the handler, so
+/// GET (and a notification's single POST) over http/https with the SSRF guard on every hop: redirects are followed here, not by the handler, so
 /// each hop's scheme is checked and counted, and every connection's resolved address is checked in
 /// <see cref="GuardedConnector"/>.
 /// </summary>
@@ -71,6 +71,32 @@ internal sealed class GuardedHttpClient : IDisposable
             var next = NextHop(hop, location);
             SourceLog.Redirected(_logger, SourceErrors.Describe(hop), SourceErrors.Describe(next));
             hop = next;
+        }
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="content"/> once and returns the answer's status. A redirect is not followed but
+    /// returned like any other answer: re-sending a signed body to wherever a receiver points would let it
+    /// aim our POST past the guard's intent, and a receiver that moved can be given its new URL.
+    /// </summary>
+    public async Task<HttpStatusCode> PostAsync(
+        Uri url, HttpContent content, IEnumerable<(string Name, string Value)> headers, CancellationToken cancellationToken)
+    {
+        CheckBeforeConnecting(url);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        try
+        {
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return response.StatusCode;
+        }
+        catch (Exception ex) when (SourceErrors.Translate(ex, url, _options, null, cancellationToken) is { } translated)
+        {
+            throw translated;
         }
     }
 

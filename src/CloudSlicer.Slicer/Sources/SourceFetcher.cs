@@ -116,6 +116,28 @@ public sealed class SourceFetcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// POSTs a form body (a Slicebot notification) behind the same guard, with <paramref name="timeout"/> for
+    /// everything up to the answer's headers; redirects are not followed (see <see cref="GuardedHttpClient.PostAsync"/>).
+    /// Returns the answer's status.
+    /// </summary>
+    /// <exception cref="SourceException">No answer: refused by the guard (<see cref="SourceException.Permanent"/>), unreachable, or too slow.</exception>
+    public async Task<HttpStatusCode> PostFormAsync(
+        Uri url, string body, IEnumerable<(string Name, string Value)> headers, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+        try
+        {
+            return await _client.PostAsync(url, content, headers, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SourceException($"{SourceErrors.Describe(url)} did not answer within {SourceErrors.Duration(timeout)}", ex);
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 
     private async Task<long> CopyToFileAsync(

@@ -9,7 +9,8 @@ namespace CloudSlicer.Storage.Sqlite;
 /// <summary>
 /// The job queue on one SQLite file (the one-box shape). Each verb is one conditional statement whose
 /// row count or RETURNING rows decide the outcome; signals are raised only after the statement committed,
-/// so a woken slicer always finds the job.
+/// so a woken slicer always finds the job. A transition that can cause a Slicebot notification (claim,
+/// complete, fail, reap) runs in a transaction with the outbox insert it causes (<see cref="TransitionAsync"/>).
 /// </summary>
 public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptions<QueueOptions> options, JobSignals signals) : IJobQueue
 {
@@ -39,11 +40,8 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
         ArgumentException.ThrowIfNullOrEmpty(slicer);
         var now = Now();
         var token = Ids.New();
-        var rows = await db.QueryAsync(
-            SqliteSql.Claim,
-            [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer)],
-            ReadJob,
-            cancellationToken);
+        var rows = await TransitionAsync(
+            SqliteSql.Claim, [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer)], cancellationToken);
         return rows is [var job] ? new ClaimedJob(job, new Lease(job.Id, token, slicer)) : null;
     }
 
@@ -74,11 +72,9 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(output);
-        var done = await db.ExecuteAsync(
-            SqliteSql.Complete,
-            [("@id", lease.JobId), ("@token", lease.Token), ("@asset", output.Asset), ("@now", Now())],
-            cancellationToken);
-        return done == 1;
+        var done = await TransitionAsync(
+            SqliteSql.Complete, [("@id", lease.JobId), ("@token", lease.Token), ("@asset", output.Asset), ("@now", Now())], cancellationToken);
+        return done.Count == 1;
     }
 
     public async Task<JobState?> FailAsync(Lease lease, string error, CancellationToken cancellationToken)
@@ -154,17 +150,16 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
 
     public async Task<int> ReapExpiredLeasesAsync(CancellationToken cancellationToken)
     {
-        var states = await db.QueryAsync(
+        var jobs = await TransitionAsync(
             SqliteSql.ReapExpiredLeases,
             [("@now", Now()), ("@maxAttempts", _options.MaxAttempts), ("@error", LeaseExpiredError), .. RetryParameters],
-            ReadState,
             cancellationToken);
-        if (states.Contains(JobState.Waiting))
+        if (jobs.Any(j => j.State == JobState.Waiting))
         {
             signals.NotifyWork();
         }
 
-        return states.Count;
+        return jobs.Count;
     }
 
     public Task<int> EraseFinishedAsync(CancellationToken cancellationToken) =>
@@ -175,12 +170,38 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(error);
-        var states = await db.QueryAsync(
+        var jobs = await TransitionAsync(
             SqliteSql.Fail,
             [("@id", lease.JobId), ("@token", lease.Token), ("@error", error), ("@maxAttempts", maxAttempts), ("@now", Now()), .. RetryParameters],
-            ReadState,
             cancellationToken);
-        return states is [var state] ? state : null;
+        return jobs is [var job] ? job.State : null;
+    }
+
+    // The transition and the notification it causes commit together: no crash can leave a job done or in
+    // error without its done_url or fail_url queued. IMMEDIATE takes the write lock up front, as the
+    // autocommit statement alone would.
+    private async Task<List<Job>> TransitionAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var jobs = new List<Job>();
+        await using (var command = SqliteDatabase.CreateCommand(connection, sql, parameters))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                jobs.Add(ReadJob(reader));
+            }
+        }
+
+        var now = Now();
+        foreach (var job in jobs)
+        {
+            await SqliteNotificationOutbox.EnqueueAsync(connection, job, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return jobs;
     }
 
     private long LeaseMs => (long)_options.LeaseDuration.TotalMilliseconds;
@@ -192,8 +213,6 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
     ];
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static JobState ReadState(SqliteDataReader row) => JobLifecycle.ParseWire(row.GetString(0));
 
     private static Job ReadJob(SqliteDataReader row) => new()
     {

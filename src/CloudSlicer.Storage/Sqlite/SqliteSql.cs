@@ -66,7 +66,8 @@ internal static class SqliteSql
         UPDATE jobs
            SET state = 'done', finished = @now, closed = @now, asset = COALESCE(@asset, asset),
                progress = 'Finished successfully', percent = 100, lease_token = NULL, lease_expires = NULL
-         WHERE id = @id AND state = 'assigned' AND lease_token = @token;
+         WHERE id = @id AND state = 'assigned' AND lease_token = @token
+        RETURNING *;
         """;
 
     // How an attempt ends when it failed or its lease expired, shared by Fail and ReapExpiredLeases so the
@@ -86,7 +87,7 @@ internal static class SqliteSql
     // looks the same however it was reached.
     public const string Fail = "UPDATE jobs\n" + EndAttempt + """
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
-        RETURNING state;
+        RETURNING *;
         """;
 
     // A clean shutdown is not the job's failure: the attempt it counted is given back.
@@ -99,7 +100,7 @@ internal static class SqliteSql
 
     public const string ReapExpiredLeases = "UPDATE jobs\n" + EndAttempt + """
          WHERE state = 'assigned' AND lease_expires < @now
-        RETURNING state;
+        RETURNING *;
         """;
 
     public const string Get = "SELECT * FROM jobs WHERE id = @id AND owner = @owner;";
@@ -226,4 +227,54 @@ internal static class SqliteSql
     public const string ListKeys = "SELECT key, enabled, created FROM api_keys WHERE owner = @owner ORDER BY created, key;";
 
     public const string DisableKey = "UPDATE api_keys SET enabled = 0 WHERE key = @key AND owner = @owner AND enabled = 1;";
+
+    // ---- notifications ----
+
+    // Run inside the transaction of the job transition that causes it (SqliteJobQueue). The unique
+    // (job_id, event) makes a second cause of the same event (a start after a clean shutdown gave the first
+    // attempt back) a no-op.
+    public const string EnqueueNotification = """
+        INSERT INTO notifications (id, job_id, owner, event, url, body, state, max_attempts, retry_wait, next_at, created)
+        VALUES (@id, @job, @owner, @event, @url, @body, 'pending', @maxAttempts, @retryWait, @now, @now)
+        ON CONFLICT (job_id, event) DO NOTHING;
+        """;
+
+    // The oldest due row; its next_at moves to the lease's expiry, so it is due again only if its sender
+    // never reports (the process died mid-send). The attempt is counted at the claim, as with jobs.
+    public const string ClaimNotification = """
+        UPDATE notifications
+           SET attempts = attempts + 1, lease_token = @token, next_at = @expires
+         WHERE seq = (SELECT seq FROM notifications WHERE state = 'pending' AND next_at <= @now ORDER BY next_at, seq LIMIT 1)
+           AND state = 'pending' AND next_at <= @now
+        RETURNING *;
+        """;
+
+    public const string NotificationDelivered = """
+        UPDATE notifications
+           SET state = 'delivered', closed = @now, lease_token = NULL, last_error = ''
+         WHERE id = @id AND state = 'pending' AND lease_token = @token;
+        """;
+
+    // A refusal (@final = 1) or the last allowed attempt settles the row as failed; otherwise it waits
+    // retry_wait before the next try.
+    public const string NotificationFailed = """
+        UPDATE notifications
+           SET state = CASE WHEN @final = 1 OR attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+               closed = CASE WHEN @final = 1 OR attempts >= max_attempts THEN @now ELSE NULL END,
+               next_at = @now + retry_wait, lease_token = NULL, last_error = @error
+         WHERE id = @id AND state = 'pending' AND lease_token = @token
+        RETURNING state;
+        """;
+
+    public const string ReleaseNotification = """
+        UPDATE notifications
+           SET next_at = @now, lease_token = NULL, attempts = MAX(attempts - 1, 0)
+         WHERE id = @id AND state = 'pending' AND lease_token = @token;
+        """;
+
+    public const string NotificationsOfJob = "SELECT * FROM notifications WHERE job_id = @job ORDER BY seq;";
+
+    public const string EraseSettledNotifications = """
+        DELETE FROM notifications WHERE state IN ('delivered', 'failed') AND closed < @cutoff;
+        """;
 }

@@ -32,7 +32,14 @@ public class SlicerArgsTests
         // libraries is accepted as a name but refused as a value until libraries exist (SlicerArgsAssetSettingsTests).
         foreach (var key in SlicerArgs.AcceptedKeys.Where(k => k != "libraries"))
         {
-            all[key] = key switch { "trim" => "0", "meta" => "a=b", "meta_int" => "a=1", _ => "1" };
+            all[key] = key switch
+            {
+                "trim" => "0",
+                "meta" => "a=b",
+                "meta_int" => "a=1",
+                _ when key.EndsWith("_url", StringComparison.Ordinal) => "https://hooks.example/",
+                _ => "1",
+            };
         }
 
         Assert.True(SlicerArgs.TryParse(all, out _, out var illegal, out var error), error);
