@@ -80,24 +80,20 @@ public sealed class Api2MessageProbes(Api2ProbeServer server) : IClassFixture<Ap
     [InlineData(20)]
     [InlineData(40)]
     [InlineData(61)]
-    public async Task Args_nested_up_to_the_parsers_limit_are_stored_and_echoed_by_create_get_and_list(int depth)
+    public async Task Args_nested_up_to_the_parsers_limit_are_refused_by_name_and_the_owners_list_keeps_working(int depth)
     {
-        // The job echo wraps args in levels of its own: what the parser takes must still be writable and
-        // readable when the job comes back.
+        // Every setting takes a string or a number now, so nested JSON never reaches the store; it used to be
+        // stored and then break the owner's jobs/list.
         var meta = string.Concat(Enumerable.Repeat("{\"a\": ", depth)) + "1" + new string('}', depth);
         var members = $"\"source\": {{\"url\": \"https://media.example/v.mp4\"}}, \"args\": {{\"meta\": {meta}}}";
         var msg = Api2Wire.Msg(Api2Wire.Zlib(Api2Wire.Json(server.Alice.Owner, members)));
 
         using var response = await PostAsync("/api2/cloudslicer/jobs/create", msg, Api2Wire.Sig(msg, server.Alice.Secret));
-        var created = await ReadDeepAsync(response);
-        var id = created["job"]!["id"]!.GetValue<string>();
-        var get = server.Alice.Sign(new { id });
-        var got = await ReadDeepAsync(await server.Alice.SendRawAsync("/api2/cloudslicer/jobs/get", get.Msg, get.Sig));
+        await Api2ProbeServer.EnvelopeAsync(response, 1, "meta");
         var list = server.Alice.Sign();
         var listed = await ReadDeepAsync(await server.Alice.SendRawAsync("/api2/cloudslicer/jobs/list", list.Msg, list.Sig));
 
-        Assert.Equal(created["job"]!["args"]!.ToJsonString(), got["job"]!["args"]!.ToJsonString());
-        Assert.Contains(listed["jobs"]!.AsArray(), job => job!["id"]!.GetValue<string>() == id);
+        Assert.NotNull(listed["jobs"]);
         await server.AssertNothingFailedInTheLogAsync();
     }
 
