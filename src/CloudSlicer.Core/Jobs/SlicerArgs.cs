@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudSlicer.Core.Jobs.Settings;
 
 namespace CloudSlicer.Core.Jobs;
 
@@ -28,6 +29,9 @@ public sealed record SlicerArgs
 
     public string? Description { get; init; }
 
+    /// <summary>The settings that change the media made (poster, breaks, fades ...), parsed.</summary>
+    public MediaSettings Media { get; init; } = MediaSettings.None;
+
     /// <summary>The settings as they are stored and echoed: known keys only, <c>description</c> folded into <c>desc</c>.</summary>
     public JsonObject Normalized { get; init; } = [];
 
@@ -41,6 +45,10 @@ public sealed record SlicerArgs
         var normalized = new JsonObject();
         Trim? trim = null;
         string? description = null;
+        if (!SlicerCommandLine.TryExpand(args, out args, out error))
+        {
+            return false;
+        }
 
         foreach (var (key, value) in args ?? [])
         {
@@ -84,7 +92,12 @@ public sealed record SlicerArgs
             }
         }
 
-        result = new SlicerArgs { Trim = trim, Description = description, Normalized = normalized };
+        if (!MediaSettings.TryParse(normalized, out var media, out error))
+        {
+            return false;
+        }
+
+        result = new SlicerArgs { Trim = trim, Description = description, Normalized = normalized, Media = media };
         return true;
     }
 
