@@ -18,8 +18,7 @@ public sealed record MediaSettings
     /// </summary>
     public static readonly IReadOnlySet<string> NotSupportedYet = new HashSet<string>(StringComparer.Ordinal)
     {
-        "poster", "poster_file", "poster_size", "thumbnails", "breaks", "fade", "bug", "force_aspect_ratio",
-        "mix_atracks", "timedmeta", "max_slices",
+        "timedmeta",
     };
 
     public static readonly MediaSettings None = new();
