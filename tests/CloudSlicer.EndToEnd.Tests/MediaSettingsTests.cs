@@ -37,6 +37,7 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
             poster = "6000",
             poster_size = "160x160",
             thumbnails = "small:64x64",
+            timedmeta = "1500:TIT2=Chapter one,60000:TIT2=past the end",
         });
 
         // 10 s less the 2 s cut, in every rendition; the cut's point is marked in every playlist.
@@ -47,6 +48,8 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
             var playlist = await _http.GetStringAsync($"/{uri}");
             Assert.InRange(HlsPlaylists.SegmentDurations(playlist).Sum(), 7.8, 8.2);
             Assert.Single(Regex.Matches(playlist, "^#EXT-X-CUE-OUT:0\n#EXT-X-CUE-IN$", RegexOptions.Multiline));
+            Assert.Single(playlist.Split('\n'), l => l.StartsWith("#EXT-X-DATERANGE:", StringComparison.Ordinal));
+            Assert.Contains("#EXT-X-DATERANGE:ID=\"timedmeta-0\",START-DATE=\"1970-01-01T00:00:01.500Z\",X-TIT2=\"Chapter one\"\n", playlist, StringComparison.Ordinal);
         }
 
         var ray = HlsPlaylists.Uris(master).Last(u => !u.StartsWith($"{asset}/audio", StringComparison.Ordinal));
@@ -92,7 +95,7 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
     [InlineData("""{"breaks": "12-5"}""", "breaks: '12-5' ends before it starts")]
     [InlineData("""{"fade": "in,all,0,1000"}""", "fade: 'in,all,0,1000' is not in|out")]
     [InlineData("""{"poster_size": "big"}""", "poster_size: 'big' is not WxH")]
-    [InlineData("""{"timedmeta": "1000:TIT2=x"}""", "timedmeta: not supported yet")]
+    [InlineData("""{"timedmeta": "1000-TIT2=x"}""", "timedmeta: '1000-TIT2=x' is not timeMs:FIELD=value")]
     [InlineData("""{"slicer_args": "-gain 3"}""", "slicer_args: -gain is not supported by CloudSlicer")]
     [InlineData("""{"slicer_args": "-break 9-3"}""", "breaks: '9-3' ends before it starts")]
     public async Task A_bad_media_setting_is_refused_at_create_with_the_setting_named(string args, string expected)

@@ -66,6 +66,11 @@ public static class HlsCueMarks
     /// <summary>Marks every rendition's playlist under <paramref name="directory"/> in place.</summary>
     public static async Task InsertAsync(string directory, IEnumerable<string> renditions, IReadOnlyList<double> offsets, CancellationToken cancellationToken)
     {
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
         foreach (var rendition in renditions)
         {
             var path = Path.Combine(directory, rendition, HlsOutput.PlaylistName);

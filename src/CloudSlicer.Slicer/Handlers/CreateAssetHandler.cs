@@ -109,8 +109,9 @@ public sealed class CreateAssetHandler(
         var written = await ffmpeg.RunAsync(ladder, plan.Duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
         RequireWhole(written, plan.Duration);
 
-        var renditions = rays.Select(r => r.Name).Concat(source.HasAudio ? [FfmpegCommands.AudioRendition] : []);
+        var renditions = rays.Select(r => r.Name).Concat(source.HasAudio ? [FfmpegCommands.AudioRendition] : []).ToList();
         await HlsCueMarks.InsertAsync(output, renditions, plan.AdBreaks, cancellationToken).ConfigureAwait(false);
+        await HlsDateRanges.InsertAsync(output, renditions, settings.TimedMetadata.Where(t => t.TimeMs <= plan.Duration.TotalMilliseconds).ToList(), cancellationToken).ConfigureAwait(false);
         var poster = await new PosterStep(images, ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, cancellationToken).ConfigureAwait(false);
         var thumbnails = await new ThumbnailStep(ffmpeg).MakeAsync(context, output, rays[^1], settings.Thumbnails, cancellationToken).ConfigureAwait(false);
         return new EncodeOutcome(output, rays, new EncodedMedia(poster, thumbnails, plan.BreakOffsets, plan.Duration));

@@ -12,15 +12,6 @@ public sealed record MediaSettings
     /// <summary>Slice length in seconds (as <c>Slices.SliceDuration</c> in CloudSlicer.Media, which Core does not see).</summary>
     public const double SliceSeconds = 4.096;
 
-    /// <summary>
-    /// Settings parsed here whose effect the slicer does not make yet: refused at create time rather than
-    /// accepted and ignored.
-    /// </summary>
-    public static readonly IReadOnlySet<string> NotSupportedYet = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "timedmeta",
-    };
-
     public static readonly MediaSettings None = new();
 
     /// <summary>The asset time of the poster frame; null for the default choice.</summary>
@@ -71,12 +62,6 @@ public sealed record MediaSettings
 
             if (!parse(s, text, out s, out error))
             {
-                return false;
-            }
-
-            if (NotSupportedYet.Contains(key))
-            {
-                error = $"{key}: not supported yet by this CloudSlicer; leave it out (it would otherwise be ignored)";
                 return false;
             }
         }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace CloudSlicer.Core.Jobs.Settings;
 
-/// <summary>One entry of the <c>timedmeta</c> setting: a field and its value at a time of the asset.</summary>
+/// <summary>One entry of the <c>timedmeta</c> setting: a field and its value at a time of the asset (carried as <c>#EXT-X-DATERANGE</c>).</summary>
 public sealed partial record TimedMetadata(long TimeMs, string Field, string Value)
 {
     /// <summary>"5000:TIT2=Chapter one,65000:TIT2=Chapter two".</summary>
@@ -23,7 +23,14 @@ public sealed partial record TimedMetadata(long TimeMs, string Field, string Val
                 return false;
             }
 
-            list.Add(new TimedMetadata(ms, entry[(colon + 1)..eq].Trim(), entry[(eq + 1)..].Trim()));
+            var value = entry[(eq + 1)..].Trim();
+            if (value.Contains('"', StringComparison.Ordinal) || value.Any(char.IsControl) || value.Length > 1024)
+            {
+                error = $"timedmeta: the value in '{entry}' has a double quote or a control character, or is over 1024 characters; playlists cannot carry it";
+                return false;
+            }
+
+            list.Add(new TimedMetadata(ms, entry[(colon + 1)..eq].Trim(), value));
         }
 
         if (list.Count is 0 or > 1000)

@@ -23,16 +23,6 @@ public class MediaSettingsTests
     }
 
     [Fact]
-    public void A_setting_the_slicer_does_not_apply_yet_is_refused_not_ignored()
-    {
-        foreach (var key in MediaSettings.NotSupportedYet)
-        {
-            Assert.False(MediaSettings.TryParse(new JsonObject { [key] = Samples[key] }, out _, out var error), key);
-            Assert.Equal($"{key}: not supported yet by this CloudSlicer; leave it out (it would otherwise be ignored)", error);
-        }
-    }
-
-    [Fact]
     public void Slicer_args_options_are_checked_like_the_settings_they_stand_for()
     {
         Assert.False(SlicerArgs.TryParse(Args("""{"slicer_args": "-break 12-5"}"""), out _, out _, out var error));

@@ -183,6 +183,7 @@ public class SettingParsersTests
     [InlineData("5000:TIT2")]
     [InlineData("x:TIT2=a")]
     [InlineData("5000:T I T=a")]
+    [InlineData("5000:TIT2=say \"hi\"")]
     public void Timed_metadata_refuses_bad_entries(string text)
     {
         Assert.False(TimedMetadata.TryParse(text, out _, out var error));
