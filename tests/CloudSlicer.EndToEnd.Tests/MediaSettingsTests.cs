@@ -200,3 +200,46 @@ public sealed class MediaSettingsSources : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 }
+
+/// <summary>The images settings name go through the SSRF guard like the source: a refused address is never dialled.</summary>
+public sealed class MediaSettingsGuardTests(MediaSettingsSources sources) : IClassFixture<MediaSettingsSources>, IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private readonly HttpClient _http = new();
+    private readonly CanaryListener _canary = CanaryListener.Start(System.Net.IPAddress.Parse("127.0.0.3"));
+    private CloudSlicerProcess _server = null!;
+    private Api2Client _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The guard as a public service runs it, with only the source server's address allowed.
+        _server = await ServerProcess.StartAsync(
+            _data.Path, new Dictionary<string, string> { ["CLOUDSLICER_Sources__AllowedHosts__0"] = "127.0.0.1" }, allowPrivateSources: false);
+        _http.BaseAddress = new Uri(_server.Url);
+        _client = new Api2Client(_http, _server.Owner!, _server.Secret!);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _canary.DisposeAsync();
+        _http.Dispose();
+        _data.Dispose();
+    }
+
+    [Theory]
+    [InlineData("bug")]
+    [InlineData("poster_file")]
+    public async Task An_image_on_a_refused_address_fails_the_job_once_and_is_never_dialled(string setting)
+    {
+        var url = _canary.Url("127.0.0.3", "/logo.png");
+        var args = new JsonObject { [setting] = setting == "bug" ? $"{url},0,1000" : url };
+
+        var id = await _client.CreateAsync(sources.Url("clip.mp4"), args);
+        var (job, _) = await _client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(("error", 1), (job["state"]!.GetValue<string>(), job["attempts"]!.GetValue<int>()));
+        Assert.StartsWith($"{setting}: the image could not be fetched: ", job["last_error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, _canary.Connections);
+    }
+}

@@ -77,12 +77,21 @@ public sealed class CreateAssetHandler(
         var settings = args.Media;
         var (start, window) = Window(source, args.Trim);
         var plan = MediaPlan.Create(settings, start, window);
+        if (plan.Duration < TimeSpan.FromMilliseconds(100))
+        {
+            throw new JobFailedException("breaks: the ranges cut out all of the source (or of its trim window); leave some content") { Permanent = true };
+        }
+
         var rays = LadderPlanner.Plan(WithAspect(source, settings.ForceAspectRatio), slicerOptions.Value.LadderOrDefault);
         RequireAudioTracks(probe, settings.AudioMix);
         var output = context.Work.Directory("out");
         var media = mediaOptions.Value;
         var images = new SettingImages(fetcher, ffprobe);
 
+        // The images are fetched before the encode, so a bad URL fails the job before the long part.
+        var posterFile = settings.PosterFile is { } posterUrl
+            ? await images.FetchAsync("poster_file", posterUrl, context.Work.File("poster-file"), cancellationToken).ConfigureAwait(false)
+            : null;
         var bugImages = new List<string>();
         foreach (var (bug, i) in settings.Bugs.Select((b, i) => (b, i)))
         {
@@ -112,7 +121,7 @@ public sealed class CreateAssetHandler(
         var renditions = rays.Select(r => r.Name).Concat(source.HasAudio ? [FfmpegCommands.AudioRendition] : []).ToList();
         await HlsCueMarks.InsertAsync(output, renditions, plan.AdBreaks, cancellationToken).ConfigureAwait(false);
         await HlsDateRanges.InsertAsync(output, renditions, settings.TimedMetadata.Where(t => t.TimeMs <= plan.Duration.TotalMilliseconds).ToList(), cancellationToken).ConfigureAwait(false);
-        var poster = await new PosterStep(images, ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, cancellationToken).ConfigureAwait(false);
+        var poster = await new PosterStep(ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, posterFile, cancellationToken).ConfigureAwait(false);
         var thumbnails = await new ThumbnailStep(ffmpeg).MakeAsync(context, output, rays[^1], settings.Thumbnails, cancellationToken).ConfigureAwait(false);
         return new EncodeOutcome(output, rays, new EncodedMedia(poster, thumbnails, plan.BreakOffsets, plan.Duration));
     }

@@ -10,16 +10,16 @@ namespace CloudSlicer.Slicer.Handlers;
 /// The asset's <c>poster.jpg</c>: the <c>poster_file</c> image, else the frame at <c>poster</c>, else a frame a
 /// little way in (many sources open on black); fitted into <c>poster_size</c> when given.
 /// </summary>
-public sealed class PosterStep(SettingImages images, FfmpegRunner ffmpeg)
+public sealed class PosterStep(FfmpegRunner ffmpeg)
 {
     public const string FileName = "poster.jpg";
 
-    public async Task<string> MakeAsync(JobContext context, string output, Ray top, MediaSettings settings, TimeSpan duration, CancellationToken cancellationToken)
+    /// <param name="posterFile">The <c>poster_file</c> image, already fetched and probed (<see cref="SettingImages"/>); null without one.</param>
+    public async Task<string> MakeAsync(JobContext context, string output, Ray top, MediaSettings settings, TimeSpan duration, string? posterFile, CancellationToken cancellationToken)
     {
         var poster = Path.Combine(output, FileName);
-        if (settings.PosterFile is { } url)
+        if (posterFile is { } image)
         {
-            var image = await images.FetchAsync("poster_file", url, context.Work.File("poster-file"), cancellationToken).ConfigureAwait(false);
             await ffmpeg.RunAsync(FfmpegCommands.PosterFromImage(image, poster, top.Height, settings.PosterSize), TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
         }
         else
