@@ -7,7 +7,7 @@ public sealed record AspectRatio(int Width, int Height)
 {
     public double Value => (double)Width / Height;
 
-    /// <summary>"16:9", "4:3", "2.39:1" is not whole; both sides whole numbers 1..1000, ratio between 1:10 and 10:1.</summary>
+    /// <summary>"16:9", "4:3": both sides whole numbers 1..1000 (so not "2.39:1"), the ratio between 1:10 and 10:1.</summary>
     public static bool TryParse(string text, out AspectRatio ratio, out string error)
     {
         ratio = null!;
