@@ -35,6 +35,9 @@ public sealed record SlicerArgs
 
     public NotificationSettings Notifications { get; init; } = new();
 
+    /// <summary>The settings that change the media made (poster, breaks, fades ...), parsed.</summary>
+    public MediaSettings Media { get; init; } = MediaSettings.None;
+
     /// <summary>The settings as they are stored and echoed: known keys only, <c>description</c> folded into <c>desc</c>.</summary>
     public JsonObject Normalized { get; init; } = [];
 
@@ -49,6 +52,10 @@ public sealed record SlicerArgs
         Trim? trim = null;
         string? description = null;
         var asset = AssetSettings.None;
+        if (!SlicerCommandLine.TryExpand(args, out args, out error))
+        {
+            return false;
+        }
 
         foreach (var (key, value) in args ?? [])
         {
@@ -100,12 +107,16 @@ public sealed record SlicerArgs
             }
         }
 
-        if (!NotificationSettings.TryParse(normalized, out var notifications, out error))
+        if (!NotificationSettings.TryParse(normalized, out var notifications, out error)
+            || !MediaSettings.TryParse(normalized, out var media, out error))
         {
             return false;
         }
 
-        result = new SlicerArgs { Trim = trim, Description = description, Asset = asset, Normalized = normalized, Notifications = notifications };
+        result = new SlicerArgs
+        {
+            Trim = trim, Description = description, Asset = asset, Notifications = notifications, Media = media, Normalized = normalized,
+        };
         return true;
     }
 

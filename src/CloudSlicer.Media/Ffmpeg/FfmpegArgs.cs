@@ -43,6 +43,10 @@ internal sealed class FfmpegArgs
         return Add("-i", "file:" + path);
     }
 
+    /// <summary>A local still image (PNG, JPEG, WebP, BMP), through the file protocol and only an image demuxer.</summary>
+    public FfmpegArgs ImageInput(string path) =>
+        Add("-protocol_whitelist", "file", "-format_whitelist", ContainerPolicy.ImageFormatWhitelist, "-i", "file:" + path);
+
     public IReadOnlyList<string> ToList() => _tokens.ToArray();
 
     public static string Seconds(TimeSpan t) =>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CloudSlicer.Core.Assets;
+using CloudSlicer.Core.Jobs.Settings;
 using CloudSlicer.Media.Hls;
 
 namespace CloudSlicer.Media.Ffmpeg;
@@ -10,6 +11,8 @@ public static partial class FfmpegCommands
 {
     /// <summary>The directory (and var_stream_map name) of the audio rendition.</summary>
     public const string AudioRendition = "audio";
+
+    private const string AudioFiltered = "a_out";
 
     /// <summary>
     /// One ffmpeg process decodes the source once and writes every ray and the audio rendition as CMAF
@@ -40,8 +43,14 @@ public static partial class FfmpegCommands
         }
 
         var args = FfmpegArgs.Batch()
-            .Input(r.Input, r.TrimStart, r.TrimDuration)
-            .Add("-filter_complex", RayFilters(r.Rays));
+            .Input(r.Input, r.TrimStart, r.TrimDuration);
+        foreach (var bug in r.Bugs)
+        {
+            args.ImageInput(bug.ImagePath);
+        }
+
+        var audioChain = r.HasAudio ? AudioFilters(r) : null;
+        args.Add("-filter_complex", RayFilters(r) + (audioChain is null ? "" : ";" + audioChain));
 
         foreach (var ray in r.Rays)
         {
@@ -50,7 +59,7 @@ public static partial class FfmpegCommands
 
         if (r.HasAudio)
         {
-            args.Add("-map", "0:a:0",
+            args.Add("-map", audioChain is null ? "0:a:0" : $"[{AudioFiltered}]",
                 "-c:a", "aac", "-b:a", FfmpegArgs.Kbps(r.AudioKbps),
                 "-ar", FfmpegArgs.Int(Slices.AudioSampleRate), "-ac", "2");
             AddHlsOutput(args, r.OutputDirectory, "a:0", AudioRendition);
@@ -59,28 +68,106 @@ public static partial class FfmpegCommands
         return args.ToList();
     }
 
-    /// <summary>One JPEG of the frame at <paramref name="at"/>, no taller than <paramref name="maxHeight"/>, square pixels.</summary>
-    public static IReadOnlyList<string> Poster(string input, string outputJpg, TimeSpan at, int maxHeight)
+    /// <summary>
+    /// One JPEG of the frame at <paramref name="at"/>, square pixels: no taller than <paramref name="maxHeight"/>,
+    /// or, given a <paramref name="box"/> (<c>poster_size</c>), fitting inside it, aspect kept, never upscaled.
+    /// </summary>
+    public static IReadOnlyList<string> Poster(string input, string outputJpg, TimeSpan at, int maxHeight, PosterSize? box = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxHeight, 2);
-        var height = $"min(ih,{FfmpegArgs.Int(maxHeight)})";
         return FfmpegArgs.Batch()
             .Input(input, at, duration: null)
-            .Add("-map", "0:v:0", "-frames:v", "1",
-                "-vf", $"scale=w='trunc(oh*dar/2)*2':h='{height}',setsar=1",
-                "-c:v", "mjpeg", "-q:v", "3", "-map_metadata", "-1",
-                "-f", "image2", "-update", "1", outputJpg)
+            .Add("-map", "0:v:0", "-frames:v", "1", "-vf", PosterScale(maxHeight, box))
+            .Add(JpegOutput(outputJpg))
             .ToList();
     }
+
+    /// <summary>The <c>poster_file</c> image, decoded and re-encoded as the poster JPEG (never served as sent).</summary>
+    public static IReadOnlyList<string> PosterFromImage(string image, string outputJpg, int maxHeight, PosterSize? box = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHeight, 2);
+        return FfmpegArgs.Batch()
+            .ImageInput(image)
+            .Add("-map", "0:v:0", "-frames:v", "1", "-vf", PosterScale(maxHeight, box))
+            .Add(JpegOutput(outputJpg))
+            .ToList();
+    }
+
+    /// <summary>
+    /// A JPEG per slice of one rendition (<c>thumbnails</c>), for each size: only key frames are decoded, and
+    /// the ladder puts exactly one at the start of every slice, so thumbnail n is slice n's first frame.
+    /// Written as <c>{outputDirectory}/{prefix}/00000.jpg</c>...
+    /// </summary>
+    public static IReadOnlyList<string> Thumbnails(string input, string outputDirectory, IReadOnlyList<ThumbnailSpec> sizes)
+    {
+        if (sizes.Count == 0 || outputDirectory.Contains('%', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("thumbnails need at least one size and an output directory without '%'", nameof(sizes));
+        }
+
+        var graph = new StringBuilder("[0:v:0]split=").Append(FfmpegArgs.Int(sizes.Count));
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            graph.Append("[t").Append(FfmpegArgs.Int(i)).Append(']');
+        }
+
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            graph.Append(";[t").Append(FfmpegArgs.Int(i)).Append(']').Append(FitInside(sizes[i].Width, sizes[i].Height))
+                .Append("[th").Append(FfmpegArgs.Int(i)).Append(']');
+        }
+
+        var args = FfmpegArgs.Batch().Add("-skip_frame", "nokey").Input(input, start: null, duration: null)
+            .Add("-filter_complex", graph.ToString());
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            args.Add("-map", $"[th{FfmpegArgs.Int(i)}]", "-fps_mode", "passthrough",
+                "-c:v", "mjpeg", "-q:v", "4", "-map_metadata", "-1",
+                "-f", "image2", "-start_number", "0", $"{outputDirectory.TrimEnd('/')}/{sizes[i].Prefix}/%05d.jpg");
+        }
+
+        return args.ToList();
+    }
+
+    private static string PosterScale(int maxHeight, PosterSize? box) =>
+        box is { } b
+            ? FitInside(b.Width, b.Height)
+            : $"scale=w='trunc(oh*dar/2)*2':h='min(ih,{FfmpegArgs.Int(maxHeight)})',setsar=1";
+
+    /// <summary>Square pixels first, then the largest size inside W x H with the picture's aspect, never larger than it was.</summary>
+    private static string FitInside(int width, int height) =>
+        $"scale=w='trunc(iw*sar)':h=ih,setsar=1,scale=w='min({FfmpegArgs.Int(width)},iw)':h='min({FfmpegArgs.Int(height)},ih)':force_original_aspect_ratio=decrease,setsar=1";
+
+    private static string[] JpegOutput(string outputJpg) =>
+        ["-c:v", "mjpeg", "-q:v", "3", "-map_metadata", "-1", "-f", "image2", "-update", "1", outputJpg];
 
     /// <summary>
     /// Split the decoded video once per ray; each branch drops frames first (cheaper to scale fewer),
     /// then scales to the ray's display size with square pixels, in the 8-bit 4:2:0 High profile needs.
     /// fps is always set, so every ray is constant frame rate as the master's FRAME-RATE says.
     /// </summary>
-    private static string RayFilters(IReadOnlyList<Ray> rays)
+    private static string RayFilters(HlsLadderRequest r)
     {
-        var graph = new StringBuilder("[0:v:0]split=").Append(FfmpegArgs.Int(rays.Count));
+        var rays = r.Rays;
+        var graph = new StringBuilder();
+        var cut = FfmpegFilters.Cuts(r.Cuts, audio: false).Concat(FfmpegFilters.Cap(r.MaxDuration, audio: false)).ToList();
+        var from = "0:v:0";
+        if (r.Bugs.Count > 0)
+        {
+            graph.Append("[0:v:0]").Append(cut.Count > 0 ? string.Join(',', cut) : "null").Append("[main];");
+            from = FfmpegFilters.Overlays(graph, "main", r.Bugs, firstInput: 1);
+            cut.Clear();
+        }
+
+        // The media settings come before the split, so every ray (and the poster and thumbnails taken from one) shows them.
+        var settings = cut.Concat(FfmpegFilters.Fades(r.Fades, audio: false)).Concat(FfmpegFilters.Aspect(r.DisplayAspect)).ToList();
+        graph.Append('[').Append(from).Append(']');
+        foreach (var filter in settings)
+        {
+            graph.Append(filter).Append(',');
+        }
+
+        graph.Append("split=").Append(FfmpegArgs.Int(rays.Count));
         foreach (var ray in rays)
         {
             graph.Append("[s_").Append(ray.Name).Append(']');
@@ -94,6 +181,22 @@ public static partial class FfmpegCommands
         }
 
         return graph.ToString();
+    }
+
+    /// <summary>The audio rendition's filters (mix, cuts, cap, fades) ending in <see cref="AudioFiltered"/>; null when there are none.</summary>
+    private static string? AudioFilters(HlsLadderRequest r)
+    {
+        var chain = FfmpegFilters.Cuts(r.Cuts, audio: true)
+            .Concat(FfmpegFilters.Cap(r.MaxDuration, audio: true))
+            .Concat(FfmpegFilters.Fades(r.Fades, audio: true))
+            .ToList();
+        if (r.AudioMix.Count > 0)
+        {
+            var mix = FfmpegFilters.AudioMix(r.AudioMix, chain.Count > 0 ? "mixed" : AudioFiltered);
+            return chain.Count > 0 ? $"{mix};[mixed]{string.Join(',', chain)}[{AudioFiltered}]" : mix;
+        }
+
+        return chain.Count > 0 ? $"[0:a:0]{string.Join(',', chain)}[{AudioFiltered}]" : null;
     }
 
     private static void AddRayOutput(FfmpegArgs args, HlsLadderRequest r, Ray ray)

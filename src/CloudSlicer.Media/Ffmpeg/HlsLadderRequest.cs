@@ -1,4 +1,5 @@
 using CloudSlicer.Core.Assets;
+using CloudSlicer.Core.Jobs.Settings;
 
 namespace CloudSlicer.Media.Ffmpeg;
 
@@ -19,4 +20,22 @@ public sealed record HlsLadderRequest(string Input, string OutputDirectory, IRea
     public string Preset { get; init; } = MediaOptions.DefaultX264Preset;
 
     public int AudioKbps { get; init; } = MediaOptions.DefaultAudioKbps;
+
+    /// <summary>Ranges of the input (after the trim window) the asset leaves out (<c>breaks</c>), in order.</summary>
+    public IReadOnlyList<Cut> Cuts { get; init; } = [];
+
+    /// <summary>The longest the asset may be, after the cuts (<c>max_slices</c>).</summary>
+    public TimeSpan? MaxDuration { get; init; }
+
+    /// <summary>Fades in asset time (<c>fade</c>).</summary>
+    public IReadOnlyList<Fade> Fades { get; init; } = [];
+
+    /// <summary>PNGs burnt in, each an extra input (<c>bug</c>).</summary>
+    public IReadOnlyList<BugOverlay> Bugs { get; init; } = [];
+
+    /// <summary>The display aspect the rays were planned at (<c>force_aspect_ratio</c>).</summary>
+    public AspectRatio? DisplayAspect { get; init; }
+
+    /// <summary>Source audio tracks mixed into the stereo rendition (<c>mix_atracks</c>); empty: the first track.</summary>
+    public IReadOnlyList<AudioMix> AudioMix { get; init; } = [];
 }

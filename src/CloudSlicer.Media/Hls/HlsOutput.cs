@@ -38,4 +38,32 @@ public static class HlsOutput
 
         return destination;
     }
+
+    /// <summary>
+    /// Writes a whole rendition as one playable fragmented MP4 (init segment + every slice in order) to
+    /// <paramref name="destination"/>: what the thumbnails are read from. Returns the number of slices.
+    /// </summary>
+    public static async Task<int> WriteRenditionAsync(string directory, string rendition, string destination, CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(directory, rendition);
+        var count = 0;
+        while (File.Exists(Path.Combine(dir, SegmentName(count))))
+        {
+            count++;
+        }
+
+        if (count == 0)
+        {
+            throw new MediaException($"The '{rendition}' rendition has no slices; ffmpeg wrote no output");
+        }
+
+        await using var output = File.Create(destination);
+        foreach (var part in Enumerable.Range(0, count).Select(i => Path.Combine(dir, SegmentName(i))).Prepend(Path.Combine(dir, InitName)))
+        {
+            await using var input = File.OpenRead(part);
+            await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+        }
+
+        return count;
+    }
 }

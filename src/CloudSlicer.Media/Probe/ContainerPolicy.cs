@@ -18,6 +18,14 @@ public static class ContainerPolicy
         "wav", "w64", "aiff", "mp3", "aac", "flac", "ogg",
     ];
 
+    /// <summary>
+    /// The demuxers a still image (<c>poster_file</c>, a <c>bug</c>) may be opened with: the single-image
+    /// pipes, which read only the bytes they are given (image2 is left out: it expands file name patterns).
+    /// </summary>
+    public static readonly IReadOnlyList<string> AllowedImageFormats = ["png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe"];
+
+    public static string ImageFormatWhitelist { get; } = string.Join(',', AllowedImageFormats);
+
     private static readonly Dictionary<string, string> ListKinds = new(StringComparer.Ordinal)
     {
         ["hls"] = "playlist",

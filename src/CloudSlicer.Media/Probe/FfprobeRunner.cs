@@ -23,13 +23,42 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
     /// </exception>
     public async Task<ProbeResult> ProbeAsync(string localPath, CancellationToken cancellationToken)
     {
+        var result = await RunAsync(localPath, ContainerPolicy.FormatWhitelist, cancellationToken).ConfigureAwait(false);
+        if (!ContainerPolicy.IsAllowed(result.Format.FormatName))
+        {
+            throw ContainerPolicy.NotAllowed(result.Format.FormatName);
+        }
+
+        if (result.Video is null && result.Audio is null)
+        {
+            throw new MediaException($"The source ('{result.Format.FormatName}') has no audio or video stream") { Permanent = true };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Describes a downloaded still image (<c>poster_file</c>, a <c>bug</c>): opened only by an image demuxer
+    /// (<see cref="ContainerPolicy.AllowedImageFormats"/>), and it must hold a picture.
+    /// </summary>
+    /// <exception cref="MediaException">The file is not an allowed image (permanent).</exception>
+    public async Task<ProbeStream> ProbeImageAsync(string localPath, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(localPath, ContainerPolicy.ImageFormatWhitelist, cancellationToken).ConfigureAwait(false);
+        return result.Video is { Width: > 0, Height: > 0 } picture
+            ? picture
+            : throw new MediaException($"The file ('{result.Format.FormatName}') holds no picture") { Permanent = true };
+    }
+
+    private async Task<ProbeResult> RunAsync(string localPath, string formatWhitelist, CancellationToken cancellationToken)
+    {
         var o = options.Value;
         var input = "file:" + localPath;
         string[] args =
         [
             "-hide_banner", "-loglevel", "error",
             // Same rules as ffmpeg's inputs (DESIGN 5): only this local file, only an allowed demuxer.
-            "-protocol_whitelist", "file", "-format_whitelist", ContainerPolicy.FormatWhitelist,
+            "-protocol_whitelist", "file", "-format_whitelist", formatWhitelist,
             "-print_format", "json", "-show_entries", ProbeParser.ShowEntries,
             "-i", input,
         ];
@@ -52,18 +81,7 @@ public sealed partial class FfprobeRunner(IOptions<MediaOptions> options, ILogge
             throw Describe(exit.Stderr, localPath);
         }
 
-        var result = ProbeParser.Parse(json);
-        if (!ContainerPolicy.IsAllowed(result.Format.FormatName))
-        {
-            throw ContainerPolicy.NotAllowed(result.Format.FormatName);
-        }
-
-        if (result.Video is null && result.Audio is null)
-        {
-            throw new MediaException($"The source ('{result.Format.FormatName}') has no audio or video stream") { Permanent = true };
-        }
-
-        return result;
+        return ProbeParser.Parse(json);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CloudSlicer.Core;
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Core.Jobs;
+using CloudSlicer.Core.Jobs.Settings;
 using CloudSlicer.Media;
 using CloudSlicer.Media.Ffmpeg;
 using CloudSlicer.Media.Hls;
@@ -42,35 +43,28 @@ public sealed class CreateAssetHandler(
         await fetcher.DownloadAsync(url, sourcePath, context.Progress.For("Downloading", 0, 15), cancellationToken).ConfigureAwait(false);
 
         context.Progress.Phase("Probing", 15);
-        var source = (await ffprobe.ProbeAsync(sourcePath, cancellationToken).ConfigureAwait(false)).ToSourceInfo();
+        var probe = await ffprobe.ProbeAsync(sourcePath, cancellationToken).ConfigureAwait(false);
+        var source = probe.ToSourceInfo();
         if (!source.HasVideo)
         {
             throw new JobFailedException("The source has no video stream; /jobs/create slices video (add audio to an existing asset with /jobs/add_track_audio)") { Permanent = true };
         }
 
-        var (start, duration) = Window(source, args.Trim);
-        var rays = LadderPlanner.Plan(source, slicerOptions.Value.LadderOrDefault);
-        var output = context.Work.Directory("out");
+        var encoded = await EncodeAsync(context, args, sourcePath, probe, cancellationToken).ConfigureAwait(false);
+        var duration = encoded.Duration;
+        var rays = encoded.Rays;
         var media = mediaOptions.Value;
-
-        context.Progress.Report("Slicing", 0, 15, 95);
-        await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
-        var ladder = FfmpegCommands.HlsLadder(new HlsLadderRequest(sourcePath, output, rays, source.HasAudio)
-        {
-            TrimStart = start,
-            TrimDuration = args.Trim is null ? null : duration,
-            Preset = media.X264Preset,
-            AudioKbps = media.AudioKbps,
-        });
-        var written = await ffmpeg.RunAsync(ladder, duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
-        RequireWhole(written, duration);
-
-        await MakePosterAsync(context, output, rays[^1], duration, cancellationToken).ConfigureAwait(false);
+        var output = encoded.Output;
 
         context.Progress.Phase("Storing", 95);
         await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
         var asset = Ids.New();
-        var manifest = NewAssetManifest(asset, job, url, args, duration, rays, source.HasAudio, output);
+        var manifest = NewAssetManifest(asset, job, url, args, duration, rays, source.HasAudio, output) with
+        {
+            Poster = encoded.Media.Poster,
+            Thumbnails = encoded.Media.Thumbnails,
+            BreakOffsets = encoded.Media.BreakOffsets,
+        };
         await publisher.PublishAsync(
             manifest,
             output,
@@ -97,25 +91,86 @@ public sealed class CreateAssetHandler(
         Renditions = hasAudio
             ? [new Rendition("audio", FfmpegCommands.AudioRendition, "en", $"{FfmpegCommands.AudioRendition}/index.m3u8", mediaOptions.Value.AudioKbps)]
             : [],
-        Poster = "poster.jpg",
         OrigFilename = Uri.UnescapeDataString(url.Segments[^1].TrimEnd('/')),
         AutoexpireHours = args.Asset.AutoexpireHours,
         SkipDrm = args.Asset.SkipDrm,
     };
 
     /// <summary>
-    /// The poster is the first frame of a slice of the top ray (a key frame): a little way in, since many
-    /// sources open on black, and only one frame to decode.
+    /// The encode part: the ladder with the media settings' filters, break marks in the playlists, the
+    /// poster and the thumbnails. Returns what the asset record lists.
     /// </summary>
-    private async Task MakePosterAsync(JobContext context, string output, Ray top, TimeSpan duration, CancellationToken cancellationToken)
+    private async Task<EncodeOutcome> EncodeAsync(JobContext context, SlicerArgs args, string sourcePath, ProbeResult probe, CancellationToken cancellationToken)
     {
-        var at = TimeSpan.FromTicks(Math.Min(duration.Ticks / 2, TimeSpan.FromSeconds(5).Ticks));
-        var sample = await HlsOutput.WriteSliceSampleAsync(output, top.Name, (int)(at / Slices.SliceDuration), context.Work.File("poster-sample.mp4"), cancellationToken).ConfigureAwait(false);
-        var poster = Path.Combine(output, "poster.jpg");
-        await ffmpeg.RunAsync(FfmpegCommands.Poster(sample, poster, TimeSpan.Zero, top.Height), TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(poster))
+        var source = probe.ToSourceInfo();
+        var settings = args.Media;
+        var (start, window) = Window(source, args.Trim);
+        var plan = MediaPlan.Create(settings, start, window);
+        if (plan.Duration < TimeSpan.FromMilliseconds(100))
         {
-            throw new JobFailedException("ffmpeg could not take a poster frame from the sliced video");
+            throw new JobFailedException("breaks: the ranges cut out all of the source (or of its trim window); leave some content") { Permanent = true };
+        }
+
+        var rays = LadderPlanner.Plan(WithAspect(source, settings.ForceAspectRatio), slicerOptions.Value.LadderOrDefault);
+        RequireAudioTracks(probe, settings.AudioMix);
+        var output = context.Work.Directory("out");
+        var media = mediaOptions.Value;
+        var images = new SettingImages(fetcher, ffprobe);
+
+        // The images are fetched before the encode, so a bad URL fails the job before the long part.
+        var posterFile = settings.PosterFile is { } posterUrl
+            ? await images.FetchAsync("poster_file", posterUrl, context.Work.File("poster-file"), cancellationToken).ConfigureAwait(false)
+            : null;
+        var bugImages = new List<string>();
+        foreach (var (bug, i) in settings.Bugs.Select((b, i) => (b, i)))
+        {
+            bugImages.Add(await images.FetchAsync("bug", bug.Url, context.Work.File(string.Create(CultureInfo.InvariantCulture, $"bug{i}")), cancellationToken).ConfigureAwait(false));
+        }
+
+        context.Progress.Report("Slicing", 0, 15, 95);
+        await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
+        // Without cuts, max_slices also shortens what is read of the source (the filters cap it either way).
+        var readFor = plan.Cuts.Count == 0 && plan.Duration < window ? plan.Duration : window;
+        var ladder = FfmpegCommands.HlsLadder(new HlsLadderRequest(sourcePath, output, rays, source.HasAudio)
+        {
+            TrimStart = start,
+            TrimDuration = args.Trim is null && readFor == window ? null : readFor,
+            Preset = media.X264Preset,
+            AudioKbps = media.AudioKbps,
+            Cuts = plan.Cuts,
+            MaxDuration = settings.MaxDuration,
+            Fades = settings.Fades,
+            Bugs = plan.Overlays(settings.Bugs, bugImages),
+            DisplayAspect = settings.ForceAspectRatio,
+            AudioMix = settings.AudioMix,
+        });
+        var written = await ffmpeg.RunAsync(ladder, plan.Duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
+        RequireWhole(written, plan.Duration);
+
+        var renditions = rays.Select(r => r.Name).Concat(source.HasAudio ? [FfmpegCommands.AudioRendition] : []).ToList();
+        await HlsCueMarks.InsertAsync(output, renditions, plan.AdBreaks, cancellationToken).ConfigureAwait(false);
+        await HlsDateRanges.InsertAsync(output, renditions, settings.TimedMetadata.Where(t => t.TimeMs <= plan.Duration.TotalMilliseconds).ToList(), cancellationToken).ConfigureAwait(false);
+        var poster = await new PosterStep(ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, posterFile, cancellationToken).ConfigureAwait(false);
+        var thumbnails = await new ThumbnailStep(ffmpeg).MakeAsync(context, output, rays[^1], settings.Thumbnails, cancellationToken).ConfigureAwait(false);
+        return new EncodeOutcome(output, rays, new EncodedMedia(poster, thumbnails, plan.BreakOffsets, plan.Duration));
+    }
+
+    private sealed record EncodeOutcome(string Output, IReadOnlyList<Ray> Rays, EncodedMedia Media)
+    {
+        public TimeSpan Duration => Media.Duration;
+    }
+
+    /// <summary>force_aspect_ratio: the ladder is planned as if the source's pictures had that shape.</summary>
+    private static SourceInfo WithAspect(SourceInfo source, AspectRatio? ratio) =>
+        ratio is { } r ? source with { Width = Math.Max(2, (int)Math.Round(source.Height * r.Value)) } : source;
+
+    private static void RequireAudioTracks(ProbeResult probe, IReadOnlyList<AudioMix> mix)
+    {
+        var tracks = probe.Streams.Count(s => s.IsAudio);
+        if (mix.FirstOrDefault(m => m.Track >= tracks) is { } missing)
+        {
+            throw new JobFailedException(string.Create(CultureInfo.InvariantCulture,
+                $"mix_atracks: the source has {tracks} audio track(s) (numbered from 0) and no track {missing.Track}")) { Permanent = true };
         }
     }
 

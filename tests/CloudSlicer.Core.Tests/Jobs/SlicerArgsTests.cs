@@ -37,8 +37,9 @@ public class SlicerArgsTests
                 "trim" => "0",
                 "meta" => "a=b",
                 "meta_int" => "a=1",
+                "slicer_args" => "-stereodownmix",
                 _ when key.EndsWith("_url", StringComparison.Ordinal) => "https://hooks.example/",
-                _ => "1",
+                _ => Settings.MediaSettingsTests.Samples.GetValueOrDefault(key, "1"),
             };
         }
 
