@@ -82,7 +82,7 @@ public sealed class SlicerService(
                     throw new JobFailedException($"This slicer cannot do '{job.Kind}' jobs");
                 }
 
-                var context = new JobContext(work, progress, keeper.BeatAsync);
+                var context = new JobContext(work, progress, keeper.BeatAsync, (args, ct) => queue.RecordArgsAsync(lease, args, ct));
                 var output = await handler.HandleAsync(job, context, jobCts.Token).ConfigureAwait(false);
                 if (await queue.CompleteAsync(lease, output, CancellationToken.None).ConfigureAwait(false))
                 {

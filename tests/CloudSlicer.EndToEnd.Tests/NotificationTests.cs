@@ -62,6 +62,31 @@ public sealed class NotificationTests(Sources sources) : IClassFixture<Sources>
     }
 
     [Fact]
+    public async Task Urls_from_a_cfg_sidecar_are_notified_like_urls_in_args()
+    {
+        using var data = new TempDirectory();
+        await using var receiver = await NotificationReceiver.StartAsync();
+        await using var server = await ServerProcess.StartAsync(data.Path, Quick);
+
+        // A source of its own, so the sidecar naming this receiver affects no other test.
+        var name = $"sidecar-{Guid.NewGuid():N}.mp4";
+        File.Copy(Path.Combine(sources.Directory, "clip.mp4"), Path.Combine(sources.Directory, name));
+        await File.WriteAllTextAsync(
+            Path.Combine(sources.Directory, name + ".cfg"),
+            $"start_url = {receiver.Url("/sidecar-start")}\ndone_url = {receiver.Url("/sidecar-done")}\nexternal_id = from-cfg\n");
+
+        var id = await Client(server).CreateAsync(sources.Url(name), new { trim = "0,2000" });
+        var (job, _) = await Client(server).WaitFinishedAsync(id, Deadline);
+        Assert.Equal("done", job["state"]!.GetValue<string>());
+        Assert.Equal(receiver.Url("/sidecar-done"), job["args"]!["done_url"]!.GetValue<string>());   // the job shows what it ran with
+
+        await Eventually.UntilAsync(() => Task.FromResult(receiver.Accepted.Count), n => n >= 2, Deadline, "start and done from the sidecar's URLs");
+        Assert.Equal(("ok", "start"), (Assert.Single(receiver.Accepted, r => r.Path == "/sidecar-start").Form["status"], Assert.Single(receiver.Accepted, r => r.Path == "/sidecar-start").Form["event"]));
+        var done = Assert.Single(receiver.Accepted, r => r.Path == "/sidecar-done");
+        Assert.Equal((job["asset"]!.GetValue<string>(), "from-cfg"), (done.Form["asset_id"], done.Form["external_id"]));
+    }
+
+    [Fact]
     public async Task Fail_url_hears_once_when_the_job_reaches_error_not_on_each_failed_attempt()
     {
         using var data = new TempDirectory();

@@ -62,6 +62,38 @@ public abstract class NotificationOutboxContract
     }
 
     [Fact]
+    public async Task Settings_a_sidecar_added_are_stored_and_notify_a_start_the_claim_could_not()
+    {
+        var (queue, outbox) = await CreateAsync();
+        var job = await queue.EnqueueAsync(NewJob("""{"desc": "d"}"""), Ct);
+        var claim = (await queue.TryClaimAsync("s", Ct))!;
+        Assert.Empty(await outbox.ListForJobAsync(job.Id, Ct));
+
+        Assert.True(await queue.RecordArgsAsync(claim.Lease, AllUrls, Ct));
+        Assert.Equal(AllUrls, (await queue.GetAsync(Owner, job.Id, Ct))!.ArgsJson);
+        Assert.Equal([NotificationEvent.Start], (await outbox.ListForJobAsync(job.Id, Ct)).Select(n => n.Event));
+
+        // Recording again (a later attempt merges the same sidecar) starts nothing twice; done follows the new args.
+        Assert.True(await queue.RecordArgsAsync(claim.Lease, AllUrls, Ct));
+        Assert.True(await queue.CompleteAsync(claim.Lease, new JobOutput("fedcba9876543210fedcba9876543210"), Ct));
+        Assert.Equal([NotificationEvent.Start, NotificationEvent.Done], (await outbox.ListForJobAsync(job.Id, Ct)).Select(n => n.Event));
+    }
+
+    [Fact]
+    public async Task Recording_settings_is_fenced_by_the_lease()
+    {
+        var (queue, outbox) = await CreateAsync();
+        var job = await queue.EnqueueAsync(NewJob("""{"desc": "d"}"""), Ct);
+        var stale = (await queue.TryClaimAsync("s", Ct))!;
+        Clock.Advance(Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        await queue.ReapExpiredLeasesAsync(Ct);
+
+        Assert.False(await queue.RecordArgsAsync(stale.Lease, AllUrls, Ct));
+        Assert.Equal("""{"desc": "d"}""", (await queue.GetAsync(Owner, job.Id, Ct))!.ArgsJson);
+        Assert.Empty(await outbox.ListForJobAsync(job.Id, Ct));
+    }
+
+    [Fact]
     public async Task A_fenced_completion_queues_no_done()
     {
         var (queue, outbox) = await CreateAsync();

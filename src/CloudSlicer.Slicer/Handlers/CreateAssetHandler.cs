@@ -37,6 +37,12 @@ public sealed class CreateAssetHandler(
             ?? JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>()
             ?? throw new JobFailedException("The job has no source URL"));
         var args = await SidecarArgs.MergeAsync(fetcher, url, job.ArgsJson, cancellationToken).ConfigureAwait(false);
+        var merged = args.Normalized.ToJsonString();
+        if (!JsonNode.DeepEquals(args.Normalized, JsonNode.Parse(job.ArgsJson)))
+        {
+            // The sidecar added settings: the job reports them, and its notifications go where they say.
+            await context.RecordArgs(merged, cancellationToken).ConfigureAwait(false);
+        }
 
         var sourcePath = context.Work.File("source");
         context.Progress.Report("Downloading", 0, 0, 15);

@@ -14,5 +14,9 @@ public interface IJobHandler
     Task DiscardAsync(JobOutput output, CancellationToken cancellationToken);
 }
 
-/// <summary>What a handler gets besides the job: its scratch directory, its progress, and a way to beat now.</summary>
-public sealed record JobContext(WorkDirectory Work, JobProgressTracker Progress, Func<CancellationToken, Task> HeartbeatNow);
+/// <summary>
+/// What a handler gets besides the job: its scratch directory, its progress, a way to beat now, and a way to
+/// store the settings it runs with (args merged with a sidecar; false when the lease no longer holds).
+/// </summary>
+public sealed record JobContext(
+    WorkDirectory Work, JobProgressTracker Progress, Func<CancellationToken, Task> HeartbeatNow, Func<string, CancellationToken, Task<bool>> RecordArgs);

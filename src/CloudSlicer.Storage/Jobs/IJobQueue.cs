@@ -17,6 +17,12 @@ public interface IJobQueue
     /// <summary>Renews the lease and records progress; says whether the job was cancelled or the lease lost.</summary>
     Task<LeaseStatus> HeartbeatAsync(Lease lease, JobProgress progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores the settings the job runs with after its slicer merged a <c>.cfg</c> sidecar, so what the job
+    /// reports and notifies (done_url, fail_url, and a start_url the sidecar named) follows them. False when fenced.
+    /// </summary>
+    Task<bool> RecordArgsAsync(Lease lease, string argsJson, CancellationToken cancellationToken);
+
     /// <summary>Marks the job done with its output; false when the lease no longer holds (fenced).</summary>
     Task<bool> CompleteAsync(Lease lease, JobOutput output, CancellationToken cancellationToken);
 

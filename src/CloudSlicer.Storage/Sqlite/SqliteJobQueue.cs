@@ -68,6 +68,15 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
         return cancelled is [true] ? LeaseStatus.CancelRequested : LeaseStatus.Lost;
     }
 
+    public async Task<bool> RecordArgsAsync(Lease lease, string argsJson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(argsJson);
+        var recorded = await TransitionAsync(
+            SqliteSql.RecordArgs, [("@id", lease.JobId), ("@token", lease.Token), ("@args", argsJson)], cancellationToken);
+        return recorded.Count == 1;
+    }
+
     public async Task<bool> CompleteAsync(Lease lease, JobOutput output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);

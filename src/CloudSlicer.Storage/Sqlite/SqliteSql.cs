@@ -61,6 +61,15 @@ internal static class SqliteSql
         SELECT EXISTS (SELECT 1 FROM jobs WHERE id = @id AND lease_token = @token AND state = 'cancelled');
         """;
 
+    // The settings a job runs with once its slicer merged the source's .cfg sidecar in (the job's own args
+    // win). Run as a transition: a start_url the sidecar named queues the start notification the claim could
+    // not (the unique (job, event) makes it a no-op when the args already had one).
+    public const string RecordArgs = """
+        UPDATE jobs SET args = @args
+         WHERE id = @id AND state = 'assigned' AND lease_token = @token
+        RETURNING *;
+        """;
+
     // An output without an asset (e.g. an export) keeps the asset the job was created for.
     public const string Complete = """
         UPDATE jobs
