@@ -1,3 +1,4 @@
+using CloudSlicer.Core.Jobs;
 using System.Globalization;
 using CloudSlicer.Storage.Jobs;
 
@@ -9,7 +10,7 @@ namespace CloudSlicer.Slicer;
 /// </summary>
 public sealed class JobProgressTracker
 {
-    private JobProgress _current = new("Starting", 0);
+    private JobProgress _current = new(JobTexts.Starting, 0);
 
     public JobProgress Current => Volatile.Read(ref _current);
 

@@ -14,10 +14,6 @@ namespace CloudSlicer.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptions<QueueOptions> options, JobSignals signals) : IJobQueue
 {
-    /// <summary>The last_error of an attempt whose slicer stopped heartbeating.</summary>
-    public const string LeaseExpiredError =
-        "The slicer working on this job stopped responding (its lease expired); the attempt was counted.";
-
     private readonly QueueOptions _options = options.Value;
 
     public async Task<Job> EnqueueAsync(NewJob job, CancellationToken cancellationToken)
@@ -41,7 +37,9 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
         var now = Now();
         var token = Ids.New();
         var rows = await TransitionAsync(
-            SqliteSql.Claim, [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer)], cancellationToken);
+            SqliteSql.Claim,
+            [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer), ("@progress", JobTexts.Starting)],
+            cancellationToken);
         return rows is [var job] ? new ClaimedJob(job, new Lease(job.Id, token, slicer)) : null;
     }
 
@@ -82,7 +80,9 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(output);
         var done = await TransitionAsync(
-            SqliteSql.Complete, [("@id", lease.JobId), ("@token", lease.Token), ("@asset", output.Asset), ("@now", Now())], cancellationToken);
+            SqliteSql.Complete,
+            [("@id", lease.JobId), ("@token", lease.Token), ("@asset", output.Asset), ("@now", Now()), ("@progress", JobTexts.Finished)],
+            cancellationToken);
         return done.Count == 1;
     }
 
@@ -161,7 +161,7 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
     {
         var jobs = await TransitionAsync(
             SqliteSql.ReapExpiredLeases,
-            [("@now", Now()), ("@maxAttempts", _options.MaxAttempts), ("@error", LeaseExpiredError), .. RetryParameters],
+            [("@now", Now()), ("@maxAttempts", _options.MaxAttempts), ("@error", JobTexts.LeaseExpired), .. RetryParameters],
             cancellationToken);
         if (jobs.Any(j => j.State == JobState.Waiting))
         {

@@ -40,7 +40,7 @@ internal static class SqliteSql
         UPDATE jobs
            SET state = 'assigned', attempts = attempts + 1, last_start = @now,
                lease_token = @token, lease_expires = @expires, slicer = @slicer,
-               progress = 'Starting', percent = 0
+               progress = @progress, percent = 0
          WHERE id = (SELECT j.id FROM jobs j
                       WHERE j.state = 'waiting' AND j.run_after <= @now
                       ORDER BY (SELECT COUNT(*) FROM jobs a WHERE a.owner = j.owner AND a.state = 'assigned'),
@@ -74,7 +74,7 @@ internal static class SqliteSql
     public const string Complete = """
         UPDATE jobs
            SET state = 'done', finished = @now, closed = @now, asset = COALESCE(@asset, asset),
-               progress = 'Finished successfully', percent = 100, lease_token = NULL, lease_expires = NULL
+               progress = @progress, percent = 100, lease_token = NULL, lease_expires = NULL
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
         RETURNING *;
         """;

@@ -98,7 +98,7 @@ public sealed class SlicerServiceTests : IAsyncLifetime
         var after = await _store.GetAsync(job.Id);
         Assert.Equal(JobState.Waiting, after.State);
         Assert.Equal(1, after.Attempts);   // the reaped attempt, and nothing written by the stopped slicer
-        Assert.Equal(Storage.Sqlite.SqliteJobQueue.LeaseExpiredError, after.LastError);
+        Assert.Equal(JobTexts.LeaseExpired, after.LastError);
     }
 
     [Fact]
