@@ -1,4 +1,4 @@
-using CloudSlicer.Api.Hosting;
+using CloudSlicer.Hosting;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Testing;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using CloudSlicer.Api.Hosting;
+using CloudSlicer.Hosting;
 using CloudSlicer.Storage;
 using CloudSlicer.Storage.Owners;
 using Microsoft.Extensions.Configuration;

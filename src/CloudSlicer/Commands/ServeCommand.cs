@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CloudSlicer.Api.Hosting;
+using CloudSlicer.Hosting;
 using Microsoft.AspNetCore.Builder;
 
 namespace CloudSlicer.Commands;

@@ -1,4 +1,4 @@
-using CloudSlicer.Api.Hosting;
+using CloudSlicer.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CloudSlicer.Commands;

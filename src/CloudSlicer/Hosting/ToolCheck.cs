@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace CloudSlicer.Api.Hosting;
+namespace CloudSlicer.Hosting;
 
 /// <summary>Fails start-up with one clear line when a slicer would have no ffmpeg to run.</summary>
 public static class ToolCheck

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace CloudSlicer.Api.Hosting;
+namespace CloudSlicer.Hosting;
 
 /// <summary>
 /// Where this process keeps its state, resolved once from configuration (<c>Data</c>, <c>Db</c>, <c>Blobs</c>).
