@@ -11,36 +11,23 @@ namespace CloudSlicer.EndToEnd.Tests;
 /// </summary>
 public sealed class AssetTests(Sources sources) : IClassFixture<Sources>, IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
-    private readonly HttpClient _http = new();
-    private CloudSlicerProcess _server = null!;
-    private Api2Client _client = null!;
+    private RunningServer _running = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ServerProcess.StartAsync(_data.Path, null, "--slicers", "2");
-        _http.BaseAddress = new Uri(_server.Url);
-        _client = new Api2Client(_http, _server.Owner!, _server.Secret!);
-    }
+    public async Task InitializeAsync() => _running = await RunningServer.StartAsync("--slicers", "2");
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _http.Dispose();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _running.DisposeAsync();
 
     private async Task<JsonObject> SliceAsync(object args)
     {
-        var id = await _client.CreateAsync(sources.Url("clip.mp4"), args);
-        var (job, _) = await _client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+        var id = await _running.Client.CreateAsync(sources.Url("clip.mp4"), args);
+        var (job, _) = await _running.Client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
         Assert.True(job["state"]!.GetValue<string>() == "done", job.ToJsonString());
         return job;
     }
 
     private async Task<JsonObject> GetAssetAsync(object parameters)
     {
-        var response = await _client.CallAsync("/api2/asset/get", parameters);
+        var response = await _running.Client.CallAsync("/api2/asset/get", parameters);
         Assert.True(response["error"]!.GetValue<int>() == 0, response.ToJsonString());
         return response["asset"]!.AsObject();
     }
@@ -60,23 +47,23 @@ public sealed class AssetTests(Sources sources) : IClassFixture<Sources>, IAsync
         Assert.InRange(asset["duration"]!.GetValue<double>(), 9.5, 10.5);
         Assert.Equal(3, asset["slices"]!.GetValue<int>());   // 10 s in 4.096 s slices
         Assert.Equal(2, asset["rays"]!.AsArray().Count);
-        Assert.Equal($"{_server.Url}/{id}.m3u8", asset["playback_url"]!.GetValue<string>());
+        Assert.Equal($"{_running.Server.Url}/{id}.m3u8", asset["playback_url"]!.GetValue<string>());
         Assert.Equal(job["id"]!.GetValue<string>(), asset["job"]!.GetValue<string>());
 
         // Played as a player would, through the /ext redirect: the master's relative URIs resolve.
-        var extUrl = $"{_server.Url}/ext/{_server.Owner}/e2e-pilot.m3u8";
+        var extUrl = $"{_running.Server.Url}/ext/{_running.Server.Owner}/e2e-pilot.m3u8";
         Assert.InRange(await Media.ProbeDurationAsync(extUrl), 9.5, 10.5);
         Assert.Contains("audio", await Media.ProbeStreamTypesAsync(extUrl));
-        using (var poster = await _http.GetAsync(asset["poster_url"]!.GetValue<string>()))
+        using (var poster = await _running.Http.GetAsync(asset["poster_url"]!.GetValue<string>()))
         {
             Assert.Equal(HttpStatusCode.OK, poster.StatusCode);
         }
 
-        var deleted = await _client.CallAsync("/api2/asset/delete", new { id });
+        var deleted = await _running.Client.CallAsync("/api2/asset/delete", new { id });
         Assert.Equal($"""[["{id}","deleted"]]""", deleted["actions"]!.ToJsonString());
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/{id}.m3u8")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(extUrl)).StatusCode);
-        Assert.False(Directory.Exists(Path.Combine(_data.Path, "blobs", "assets", id)));
+        Assert.Equal(HttpStatusCode.NotFound, (await _running.Http.GetAsync($"/{id}.m3u8")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _running.Http.GetAsync(extUrl)).StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(_running.DataPath, "blobs", "assets", id)));
     }
 
     [Fact]
@@ -85,8 +72,8 @@ public sealed class AssetTests(Sources sources) : IClassFixture<Sources>, IAsync
         var first = (await SliceAsync(new { external_id = "e2e-replace", trim = "0,2000" }))["asset"]!.GetValue<string>();
 
         // Without replacement the id is taken: the job fails for good, and the first asset stays.
-        var refusedId = await _client.CreateAsync(sources.Url("clip.mp4"), new { external_id = "e2e-replace", trim = "0,2000" });
-        var (refused, _) = await _client.WaitFinishedAsync(refusedId, TimeSpan.FromMinutes(2));
+        var refusedId = await _running.Client.CreateAsync(sources.Url("clip.mp4"), new { external_id = "e2e-replace", trim = "0,2000" });
+        var (refused, _) = await _running.Client.WaitFinishedAsync(refusedId, TimeSpan.FromMinutes(2));
         Assert.Equal(("error", 1), (refused["state"]!.GetValue<string>(), refused["attempts"]!.GetValue<int>()));
         Assert.Contains("auto_replace", refused["last_error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(first, (await GetAssetAsync(new { external_id = "e2e-replace" }))["id"]!.GetValue<string>());
@@ -94,10 +81,10 @@ public sealed class AssetTests(Sources sources) : IClassFixture<Sources>, IAsync
         var second = (await SliceAsync(new { external_id = "_replace:e2e-replace", trim = "0,2000" }))["asset"]!.GetValue<string>();
 
         Assert.Equal(second, (await GetAssetAsync(new { external_id = "e2e-replace" }))["id"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/{first}.m3u8")).StatusCode);
-        var gone = await _client.CallAsync("/api2/asset/get", new { id = first });
+        Assert.Equal(HttpStatusCode.NotFound, (await _running.Http.GetAsync($"/{first}.m3u8")).StatusCode);
+        var gone = await _running.Client.CallAsync("/api2/asset/get", new { id = first });
         Assert.Equal(1, gone["error"]!.GetValue<int>());
-        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"/{second}.m3u8")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _running.Http.GetAsync($"/{second}.m3u8")).StatusCode);
     }
 
     [Theory]
@@ -106,7 +93,7 @@ public sealed class AssetTests(Sources sources) : IClassFixture<Sources>, IAsync
     [InlineData("autoexpire", "-3", "autoexpire")]
     public async Task An_unusable_record_setting_is_refused_at_create_time_naming_it(string key, string value, string fragment)
     {
-        var response = await _client.CallAsync("/api2/cloudslicer/jobs/create", new JsonObject
+        var response = await _running.Client.CallAsync("/api2/cloudslicer/jobs/create", new JsonObject
         {
             ["source"] = new JsonObject { ["url"] = sources.Url("clip.mp4") },
             ["args"] = new JsonObject { [key] = value },

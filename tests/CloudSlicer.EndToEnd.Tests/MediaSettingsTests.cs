@@ -8,24 +8,11 @@ namespace CloudSlicer.EndToEnd.Tests;
 /// <summary>Media settings end to end: the real server slices a real clip and a player's tools check what came out.</summary>
 public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFixture<MediaSettingsSources>, IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
-    private readonly HttpClient _http = new();
-    private CloudSlicerProcess _server = null!;
-    private Api2Client _client = null!;
+    private RunningServer _running = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ServerProcess.StartAsync(_data.Path, null, "--slicers", "2");
-        _http.BaseAddress = new Uri(_server.Url);
-        _client = new Api2Client(_http, _server.Owner!, _server.Secret!);
-    }
+    public async Task InitializeAsync() => _running = await RunningServer.StartAsync("--slicers", "2");
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _http.Dispose();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _running.DisposeAsync();
 
     [Fact]
     public async Task Breaks_cut_and_mark_the_asset_a_fade_starts_it_black_and_poster_and_thumbnails_are_made_as_asked()
@@ -41,11 +28,11 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
         });
 
         // 10 s less the 2 s cut, in every rendition; the cut's point is marked in every playlist.
-        var master = await _http.GetStringAsync($"/{asset}.m3u8");
-        Assert.InRange(await Media.ProbeDurationAsync($"{_server.Url}/{asset}.m3u8"), 7.8, 8.2);
+        var master = await _running.Http.GetStringAsync($"/{asset}.m3u8");
+        Assert.InRange(await Media.ProbeDurationAsync($"{_running.Server.Url}/{asset}.m3u8"), 7.8, 8.2);
         foreach (var uri in HlsPlaylists.Uris(master))
         {
-            var playlist = await _http.GetStringAsync($"/{uri}");
+            var playlist = await _running.Http.GetStringAsync($"/{uri}");
             Assert.InRange(HlsPlaylists.SegmentDurations(playlist).Sum(), 7.8, 8.2);
             Assert.Single(Regex.Matches(playlist, "^#EXT-X-CUE-OUT:0\n#EXT-X-CUE-IN$", RegexOptions.Multiline));
             Assert.Single(playlist.Split('\n'), l => l.StartsWith("#EXT-X-DATERANGE:", StringComparison.Ordinal));
@@ -58,12 +45,12 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
         Assert.InRange(await FrameStatAsync(video, 3, "YAVG"), 40, 255);    // and not black later
 
         // The top ray is 426x240; the poster fits 160x160 with its aspect.
-        Assert.Equal("mjpeg,160,90", await ImageSizeAsync($"{_server.Url}/{asset}/poster.jpg"));
+        Assert.Equal("mjpeg,160,90", await ImageSizeAsync($"{_running.Server.Url}/{asset}/poster.jpg"));
 
         // A thumbnail per slice (8 s: two), at the default size and at the one asked.
-        Assert.Equal("mjpeg,256,144", await ImageSizeAsync($"{_server.Url}/{asset}/thumbs/default/00001.jpg"));
-        Assert.Equal("mjpeg,64,36", await ImageSizeAsync($"{_server.Url}/{asset}/thumbs/small/00000.jpg"));
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _http.GetAsync($"/{asset}/thumbs/small/00002.jpg")).StatusCode);
+        Assert.Equal("mjpeg,256,144", await ImageSizeAsync($"{_running.Server.Url}/{asset}/thumbs/default/00001.jpg"));
+        Assert.Equal("mjpeg,64,36", await ImageSizeAsync($"{_running.Server.Url}/{asset}/thumbs/small/00000.jpg"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _running.Http.GetAsync($"/{asset}/thumbs/small/00002.jpg")).StatusCode);
     }
 
     [Fact]
@@ -78,14 +65,14 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
             mix_atracks = "1=both",
         });
 
-        Assert.InRange(await Media.ProbeDurationAsync($"{_server.Url}/{asset}.m3u8"), 3.9, 4.3);
-        var master = await _http.GetStringAsync($"/{asset}.m3u8");
+        Assert.InRange(await Media.ProbeDurationAsync($"{_running.Server.Url}/{asset}.m3u8"), 3.9, 4.3);
+        var master = await _running.Http.GetStringAsync($"/{asset}.m3u8");
         Assert.Contains("RESOLUTION=320x240", master, StringComparison.Ordinal);
         var ray = HlsPlaylists.Uris(master).Last(u => !u.StartsWith($"{asset}/audio", StringComparison.Ordinal));
         var video = await DownloadRenditionAsync(ray);
         Assert.InRange(await FrameStatAsync(video, 1, "VAVG"), 220, 255);   // the red bug covers the frame
         Assert.InRange(await FrameStatAsync(video, 3, "VAVG"), 0, 200);     // until it ends
-        Assert.Equal("mjpeg,100,50", await ImageSizeAsync($"{_server.Url}/{asset}/poster.jpg"));
+        Assert.Equal("mjpeg,100,50", await ImageSizeAsync($"{_running.Server.Url}/{asset}/poster.jpg"));
 
         // Track 0 is silence and track 1 a tone: only the mix makes the audio rendition audible.
         Assert.InRange(await MeanVolumeAsync(await DownloadRenditionAsync($"{asset}/audio/index.m3u8")), -40, 0);
@@ -100,7 +87,7 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
     [InlineData("""{"slicer_args": "-break 9-3"}""", "breaks: '9-3' ends before it starts")]
     public async Task A_bad_media_setting_is_refused_at_create_with_the_setting_named(string args, string expected)
     {
-        var response = await _client.CallAsync("/api2/cloudslicer/jobs/create", new { source = new { url = sources.Url("clip.mp4") }, args = JsonNode.Parse(args) });
+        var response = await _running.Client.CallAsync("/api2/cloudslicer/jobs/create", new { source = new { url = sources.Url("clip.mp4") }, args = JsonNode.Parse(args) });
 
         Assert.Equal(1, response["error"]!.GetValue<int>());
         Assert.Contains(expected, response["msg"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -109,8 +96,8 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
     [Fact]
     public async Task A_bug_that_is_not_an_image_fails_the_job_once_naming_the_setting()
     {
-        var id = await _client.CreateAsync(sources.Url("clip.mp4"), new { bug = $"{sources.Url("clip.mp4")},0,1000" });
-        var (job, _) = await _client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+        var id = await _running.Client.CreateAsync(sources.Url("clip.mp4"), new { bug = $"{sources.Url("clip.mp4")},0,1000" });
+        var (job, _) = await _running.Client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
 
         Assert.Equal("error", job["state"]!.GetValue<string>());
         Assert.Equal(1, job["attempts"]!.GetValue<int>());
@@ -119,8 +106,8 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
 
     private async Task<string> SliceAsync(string name, object args)
     {
-        var id = await _client.CreateAsync(sources.Url(name), args);
-        var (job, _) = await _client.WaitFinishedAsync(id, TimeSpan.FromMinutes(3));
+        var id = await _running.Client.CreateAsync(sources.Url(name), args);
+        var (job, _) = await _running.Client.WaitFinishedAsync(id, TimeSpan.FromMinutes(3));
         Assert.True(job["state"]!.GetValue<string>() == "done", job.ToJsonString());
         return job["asset"]!.GetValue<string>();
     }
@@ -132,12 +119,12 @@ public sealed class MediaSettingsTests(MediaSettingsSources sources) : IClassFix
     private async Task<string> DownloadRenditionAsync(string playlistUri)
     {
         var dir = playlistUri[..(playlistUri.LastIndexOf('/') + 1)];
-        var playlist = await _http.GetStringAsync($"/{playlistUri}");
-        var path = Path.Combine(_data.Path, $"{Guid.NewGuid():N}.mp4");
+        var playlist = await _running.Http.GetStringAsync($"/{playlistUri}");
+        var path = Path.Combine(_running.DataPath, $"{Guid.NewGuid():N}.mp4");
         await using var file = File.Create(path);
         foreach (var part in HlsPlaylists.Uris(playlist))   // the init segment (EXT-X-MAP) first, then the slices
         {
-            await file.WriteAsync(await _http.GetByteArrayAsync($"/{dir}{part}"));
+            await file.WriteAsync(await _running.Http.GetByteArrayAsync($"/{dir}{part}"));
         }
 
         return path;
