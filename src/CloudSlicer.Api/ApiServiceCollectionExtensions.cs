@@ -19,6 +19,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<Api2Options>().BindConfiguration(Api2Options.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Api2Authenticator>();
         services.AddSingleton<PublicUrls>();
+        services.AddSingleton<DashManifestCache>();
         services.AddHostedService<QueueMaintenance>();
         services.AddHostedService<AssetMaintenance>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

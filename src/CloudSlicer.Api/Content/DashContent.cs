@@ -22,9 +22,6 @@ public static class DashContent
     private const string ContentType = "application/dash+xml";
     private const string AssetRoute = "{asset:regex(^[0-9a-f]{{32}}$)}";
 
-    // Entries are a few KB; 256 of them are the assets being watched right now on a busy box.
-    private static readonly MemoryCache Cache = new(new MemoryCacheOptions { SizeLimit = 256 });
-
     public static void MapDash(this IEndpointRouteBuilder routes)
     {
         var content = routes.MapGroup("").RequireCors(ContentApi.CorsPolicy).AddEndpointFilter(async (context, next) =>
@@ -36,7 +33,7 @@ public static class DashContent
     }
 
     private static async Task<IResult> MpdAsync(
-        string asset, PublishedAssets published, IBlobStore blobs, IOptions<MediaOptions> media, CancellationToken cancellationToken)
+        string asset, PublishedAssets published, IBlobStore blobs, IOptions<MediaOptions> media, DashManifestCache cache, CancellationToken cancellationToken)
     {
         if (await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is not { } version)
         {
@@ -44,7 +41,7 @@ public static class DashContent
         }
 
         var key = (asset, version);
-        if (!Cache.TryGetValue(key, out string? mpd) || mpd is null)
+        if (!cache.Entries.TryGetValue(key, out string? mpd) || mpd is null)
         {
             try
             {
@@ -65,7 +62,7 @@ public static class DashContent
                 return Results.NotFound();
             }
 
-            Cache.Set(key, mpd, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+            cache.Entries.Set(key, mpd, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
         }
 
         return Results.Text(mpd, ContentType, Encoding.UTF8);
@@ -83,4 +80,15 @@ public static class DashContent
         await blob.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
         return bytes.ToArray();
     }
+}
+
+/// <summary>
+/// Built MPDs by (asset, version), one per app rather than a static, so two servers in one process (tests)
+/// never share entries. Entries are a few KB; 256 of them are the assets being watched right now on a busy box.
+/// </summary>
+public sealed class DashManifestCache : IDisposable
+{
+    public MemoryCache Entries { get; } = new(new MemoryCacheOptions { SizeLimit = 256 });
+
+    public void Dispose() => Entries.Dispose();
 }
