@@ -41,7 +41,7 @@ public sealed class SlicerService(
         {
             try
             {
-                var claimed = await queue.TryClaimAsync(slicer, stoppingToken).ConfigureAwait(false);
+                var claimed = await queue.TryClaimAsync(slicer, _handlers.Keys, stoppingToken).ConfigureAwait(false);
                 if (claimed is null)
                 {
                     await signals.WaitForWorkAsync(options.Value.IdlePoll, clock, stoppingToken).ConfigureAwait(false);

@@ -61,6 +61,21 @@ public abstract partial class JobQueueContract
     }
 
     [Fact]
+    public async Task A_slicer_claims_only_the_kinds_it_can_do_and_others_wait_unspent()
+    {
+        var queue = await CreateQueueAsync();
+        var job = await EnqueueAsync(queue, OwnerA);
+
+        // A slicer with no handler for the job's kind (here: none at all) leaves it alone.
+        Assert.Null(await queue.TryClaimAsync("slicer-without-handlers", [], Ct));
+        var waiting = (await queue.GetAsync(OwnerA, job.Id, Ct))!;
+        Assert.Equal((JobState.Waiting, 0, ""), (waiting.State, waiting.Attempts, waiting.LastError));
+
+        var claimed = await queue.TryClaimAsync("slicer-a", [JobKind.Create], Ct);
+        Assert.Equal((job.Id, 1), (claimed?.Job.Id, claimed?.Job.Attempts));
+    }
+
+    [Fact]
     public async Task Claims_oldest_waiting_job_first()
     {
         var queue = await CreateQueueAsync();

@@ -14,6 +14,13 @@ public interface IJobQueue
     /// <summary>Claims the next waiting job (oldest first, fair across owners), or null when none waits.</summary>
     Task<ClaimedJob?> TryClaimAsync(string slicer, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="TryClaimAsync(string, CancellationToken)"/>, among jobs of <paramref name="kinds"/> only: a
+    /// slicer claims what it has a handler for, so a job of another kind waits for a slicer that can do it
+    /// instead of spending its attempts here.
+    /// </summary>
+    Task<ClaimedJob?> TryClaimAsync(string slicer, IReadOnlyCollection<JobKind> kinds, CancellationToken cancellationToken);
+
     /// <summary>Renews the lease and records progress; says whether the job was cancelled or the lease lost.</summary>
     Task<LeaseStatus> HeartbeatAsync(Lease lease, JobProgress progress, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CloudSlicer.Core;
 using CloudSlicer.Core.Jobs;
 using CloudSlicer.Storage.Jobs;
@@ -31,14 +32,24 @@ public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptio
         return rows.Single();
     }
 
-    public async Task<ClaimedJob?> TryClaimAsync(string slicer, CancellationToken cancellationToken)
+    public Task<ClaimedJob?> TryClaimAsync(string slicer, CancellationToken cancellationToken) =>
+        TryClaimAsync(slicer, Enum.GetValues<JobKind>(), cancellationToken);
+
+    public async Task<ClaimedJob?> TryClaimAsync(string slicer, IReadOnlyCollection<JobKind> kinds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(slicer);
+        ArgumentNullException.ThrowIfNull(kinds);
+        if (kinds.Count == 0)
+        {
+            return null;
+        }
+
+        var wireKinds = JsonSerializer.Serialize(kinds.Select(k => k.ToWire()));
         var now = Now();
         var token = Ids.New();
         var rows = await TransitionAsync(
             SqliteSql.Claim,
-            [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer), ("@progress", JobTexts.Starting)],
+            [("@now", now), ("@token", token), ("@expires", now + LeaseMs), ("@slicer", slicer), ("@progress", JobTexts.Starting), ("@kinds", wireKinds)],
             cancellationToken);
         return rows is [var job] ? new ClaimedJob(job, new Lease(job.Id, token, slicer)) : null;
     }

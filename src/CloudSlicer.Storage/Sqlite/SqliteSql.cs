@@ -35,7 +35,8 @@ internal static class SqliteSql
         """;
 
     // Fairness: the owner with the fewest assigned jobs goes first, so one owner's burst of uploads
-    // cannot starve another owner's single job; ties go to the oldest job.
+    // cannot starve another owner's single job; ties go to the oldest job. Only the kinds the slicer has a
+    // handler for (@kinds, a JSON array of wire names): a job no slicer here can do stays waiting, unspent.
     public const string Claim = """
         UPDATE jobs
            SET state = 'assigned', attempts = attempts + 1, last_start = @now,
@@ -43,6 +44,7 @@ internal static class SqliteSql
                progress = @progress, percent = 0
          WHERE id = (SELECT j.id FROM jobs j
                       WHERE j.state = 'waiting' AND j.run_after <= @now
+                        AND j.kind IN (SELECT value FROM json_each(@kinds))
                       ORDER BY (SELECT COUNT(*) FROM jobs a WHERE a.owner = j.owner AND a.state = 'assigned'),
                                j.created, j.seq
                       LIMIT 1)

@@ -114,6 +114,21 @@ public sealed class SlicerServiceTests : IAsyncLifetime
         Assert.Equal(JobState.Cancelled, (await _store.GetAsync(job.Id)).State);
     }
 
+    [Fact]
+    public async Task A_slicer_without_a_handler_for_a_jobs_kind_leaves_it_for_one_that_has()
+    {
+        // A slicer that can do nothing (no handlers) is woken by the new job and must not spend its attempt.
+        await using var idle = await SlicerServiceRun.StartAsync(_store, []);
+        var job = await _store.EnqueueAsync();
+        _store.Clock.Advance(TimeSpan.FromSeconds(5));   // idle polls pass; the job stays waiting
+
+        var handler = new ScriptedHandler();
+        await StartAsync(handler);
+        var started = await handler.Started.WaitAsync(Deadline);
+        Assert.Equal((job.Id, 1), (started.Id, started.Attempts));
+        handler.Finish(new JobOutput(null));
+    }
+
     private async Task StartAsync(ScriptedHandler handler, TimeSpan? heartbeat = null)
     {
         var options = Options.Create(new SlicerOptions
@@ -125,5 +140,27 @@ public sealed class SlicerServiceTests : IAsyncLifetime
         });
         _service = new SlicerService(_store.Queue, _store.Signals, [handler], options, _store.Clock, NullLogger<SlicerService>.Instance);
         await _service.StartAsync(CancellationToken.None);
+    }
+}
+
+/// <summary>A second slicer service on the same store, stopped when disposed.</summary>
+internal sealed class SlicerServiceRun : IAsyncDisposable
+{
+    private readonly SlicerService _service;
+
+    private SlicerServiceRun(SlicerService service) => _service = service;
+
+    public static async Task<SlicerServiceRun> StartAsync(QueueOnDisk store, IEnumerable<CloudSlicer.Slicer.Handlers.IJobHandler> handlers)
+    {
+        var options = Options.Create(new SlicerOptions { Count = 1, WorkDirectory = Path.Combine(store.Directory, "work-idle") });
+        var service = new SlicerService(store.Queue, store.Signals, handlers, options, store.Clock, NullLogger<SlicerService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        return new SlicerServiceRun(service);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _service.StopAsync(CancellationToken.None);
+        _service.Dispose();
     }
 }
