@@ -113,16 +113,24 @@ public sealed class BaselineServer : IAsyncDisposable
         DefaultTimeout = 5,
     }.ToString();
 
-    /// <summary>Opens a pooled connection, applies the pragmas, runs one statement and reads its first row (as CloudSlicer's store does).</summary>
+    // Native handles whose pragmas have run: like CloudSlicer's store, once per native connection, not per open.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
+
+    /// <summary>
+    /// Opens a pooled connection, applies the pragmas the first time its native handle is seen, runs one
+    /// statement and reads its first row (as CloudSlicer's store does).
+    /// </summary>
     public static async Task<BaselineJob?> QueryOneAsync(
         string connectionString, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
-        await using (var pragmas = connection.CreateCommand())
+        if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
         {
+            await using var pragmas = connection.CreateCommand();
             pragmas.CommandText = StoreSql.ConnectionPragmas;
             await pragmas.ExecuteNonQueryAsync(ct);
+            Configured.AddOrUpdate(handle, handle);
         }
 
         await using var command = connection.CreateCommand();

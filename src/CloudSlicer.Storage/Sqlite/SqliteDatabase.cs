@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace CloudSlicer.Storage.Sqlite;
@@ -12,7 +13,12 @@ public sealed class SqliteDatabase : IDisposable
 {
     private const string MigrationPrefix = "CloudSlicer.Storage.Sqlite.Migrations.";
 
+    private static readonly object Configured = new();
+
     private readonly string _connectionString;
+
+    // Native connections whose per-connection pragmas have run; weak, so a handle the pool closes is forgotten.
+    private readonly ConditionalWeakTable<object, object> _configured = [];
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
 
@@ -103,8 +109,16 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var pragmas = CreateCommand(connection, SqliteSql.ConnectionPragmas, []);
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+
+            // The pragmas are properties of the native connection, which the pool hands out again and again:
+            // they are set once per native handle, not on every open (two opens per api2 call add up).
+            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+            {
+                await using var pragmas = CreateCommand(connection, SqliteSql.ConnectionPragmas, []);
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+                _configured.AddOrUpdate(handle, Configured);
+            }
+
             return connection;
         }
         catch

@@ -8,7 +8,7 @@ namespace CloudSlicer.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSql
 {
-    // Per connection: pooled connections may be new or reused, so these run on every open (cheap).
+    // Per native connection: SqliteDatabase runs them the first time the pool hands a native handle out.
     // busy_timeout: a writer waits up to 5 s for another's lock instead of failing at once.
     // synchronous=FULL: the WAL is synced at every commit, so not even a power cut loses a job the API
     // already acknowledged (NORMAL would only survive process crashes). Job writes are few; the fsync is cheap.
