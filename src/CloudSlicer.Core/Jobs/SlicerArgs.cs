@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Core.Jobs.Settings;
@@ -68,7 +67,7 @@ public sealed record SlicerArgs
             switch (key)
             {
                 case "trim":
-                    if (!TryScalarText(value, out var text) || !Jobs.Trim.TryParse(text, out var parsed, out error))
+                    if (!SettingText.TryScalar(value, out var text, trim: false) || !Jobs.Trim.TryParse(text, out var parsed, out error))
                     {
                         error = error.Length > 0 ? error : "trim must be a string \"StartMs[,DurationMs]\" or a number of milliseconds";
                         return false;
@@ -78,7 +77,7 @@ public sealed record SlicerArgs
                     normalized["trim"] = text;
                     continue;
                 case "description" or "desc":
-                    if (!TryScalarText(value, out var desc))
+                    if (!SettingText.TryScalar(value, out var desc, trim: false))
                     {
                         error = $"{key} must be a string";
                         return false;
@@ -96,7 +95,7 @@ public sealed record SlicerArgs
                     normalized[key] = value?.DeepClone();
                     continue;
                 default:
-                    if (IntegerKeys.Contains(key) && !(TryScalarText(value, out var n) && long.TryParse(n, out _)))
+                    if (IntegerKeys.Contains(key) && !(SettingText.TryScalar(value, out var n, trim: false) && long.TryParse(n, out _)))
                     {
                         error = $"{key} must be a whole number, not {value?.ToJsonString() ?? "null"}";
                         return false;
@@ -118,26 +117,5 @@ public sealed record SlicerArgs
             Trim = trim, Description = description, Asset = asset, Notifications = notifications, Media = media, Normalized = normalized,
         };
         return true;
-    }
-
-    private static bool TryScalarText(JsonNode? value, out string text)
-    {
-        text = "";
-        if (value is not JsonValue scalar)
-        {
-            return false;
-        }
-
-        switch (scalar.GetValueKind())
-        {
-            case JsonValueKind.String:
-                text = scalar.GetValue<string>();
-                return true;
-            case JsonValueKind.Number:
-                text = scalar.ToJsonString();
-                return true;
-            default:
-                return false;
-        }
     }
 }

@@ -62,20 +62,4 @@ public static class HlsCueMarks
 
         return text.ToString();
     }
-
-    /// <summary>Marks every rendition's playlist under <paramref name="directory"/> in place.</summary>
-    public static async Task InsertAsync(string directory, IEnumerable<string> renditions, IReadOnlyList<double> offsets, CancellationToken cancellationToken)
-    {
-        if (offsets.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var rendition in renditions)
-        {
-            var path = Path.Combine(directory, rendition, HlsOutput.PlaylistName);
-            var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(path, Insert(text, offsets), cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

@@ -37,20 +37,4 @@ public static class HlsDateRanges
 
         return playlist.Insert(first, tags.ToString());
     }
-
-    /// <summary>Adds the tags to every rendition's playlist under <paramref name="directory"/>, in place.</summary>
-    public static async Task InsertAsync(string directory, IEnumerable<string> renditions, IReadOnlyList<TimedMetadata> entries, CancellationToken cancellationToken)
-    {
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var rendition in renditions)
-        {
-            var path = Path.Combine(directory, rendition, HlsOutput.PlaylistName);
-            var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(path, Insert(text, entries), cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

@@ -17,6 +17,28 @@ public static class HlsOutput
     public static string SegmentName(int index) => string.Create(CultureInfo.InvariantCulture, $"seg_{index:D5}.m4s");
 
     /// <summary>
+    /// Rewrites the media playlist of every one of <paramref name="renditions"/> under <paramref name="directory"/>
+    /// in place, in one read and one write each, whatever edits <paramref name="rewrite"/> combines (cue marks,
+    /// date ranges); a playlist it returns unchanged is not written again.
+    /// </summary>
+    public static async Task RewritePlaylistsAsync(
+        string directory, IEnumerable<string> renditions, Func<string, string> rewrite, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(renditions);
+        ArgumentNullException.ThrowIfNull(rewrite);
+        foreach (var rendition in renditions)
+        {
+            var path = Path.Combine(directory, rendition, PlaylistName);
+            var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            var rewritten = rewrite(text);
+            if (!ReferenceEquals(rewritten, text))
+            {
+                await File.WriteAllTextAsync(path, rewritten, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes one slice as a playable MP4 (init segment + that fragment) to <paramref name="destination"/>:
     /// decoding its first frame costs one frame, where seeking in the source costs every frame since the
     /// source's previous key frame. Falls back to the last slice when <paramref name="index"/> is past the end.

@@ -37,11 +37,10 @@ public sealed class CreateAssetHandler(
             ?? JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>()
             ?? throw new JobFailedException("The job has no source URL"));
         var args = await SidecarArgs.MergeAsync(fetcher, url, job.ArgsJson, cancellationToken).ConfigureAwait(false);
-        var merged = args.Normalized.ToJsonString();
         if (!JsonNode.DeepEquals(args.Normalized, JsonNode.Parse(job.ArgsJson)))
         {
             // The sidecar added settings: the job reports them, and its notifications go where they say.
-            await context.RecordArgs(merged, cancellationToken).ConfigureAwait(false);
+            await context.RecordArgs(args.Normalized.ToJsonString(), cancellationToken).ConfigureAwait(false);
         }
 
         var sourcePath = context.Work.File("source");
@@ -154,8 +153,13 @@ public sealed class CreateAssetHandler(
         RequireWhole(written, plan.Duration);
 
         var renditions = rays.Select(r => r.Name).Concat(source.HasAudio ? [FfmpegCommands.AudioRendition] : []).ToList();
-        await HlsCueMarks.InsertAsync(output, renditions, plan.AdBreaks, cancellationToken).ConfigureAwait(false);
-        await HlsDateRanges.InsertAsync(output, renditions, settings.TimedMetadata.Where(t => t.TimeMs <= plan.Duration.TotalMilliseconds).ToList(), cancellationToken).ConfigureAwait(false);
+        var timedMetadata = settings.TimedMetadata.Where(t => t.TimeMs <= plan.Duration.TotalMilliseconds).ToList();
+        var adBreaks = plan.AdBreaks;
+        if (adBreaks.Count > 0 || timedMetadata.Count > 0)
+        {
+            await HlsOutput.RewritePlaylistsAsync(
+                output, renditions, text => HlsDateRanges.Insert(HlsCueMarks.Insert(text, adBreaks), timedMetadata), cancellationToken).ConfigureAwait(false);
+        }
         var poster = await new PosterStep(ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, posterFile, cancellationToken).ConfigureAwait(false);
         var thumbnails = await new ThumbnailStep(ffmpeg).MakeAsync(context, output, rays[^1], settings.Thumbnails, cancellationToken).ConfigureAwait(false);
         return new EncodeOutcome(output, rays, new EncodedMedia(poster, thumbnails, plan.BreakOffsets, plan.Duration));

@@ -7,8 +7,11 @@ namespace CloudSlicer.Core.Jobs.Settings;
 /// <summary>The small pieces every setting parser shares: a value as text, decimal seconds, milliseconds, WxH.</summary>
 internal static class SettingText
 {
-    /// <summary>A string, or a number written as it was sent; anything else (object, array, bool, null) is not a setting value.</summary>
-    public static bool TryScalar(JsonNode? value, out string text)
+    /// <summary>
+    /// A string (trimmed unless <paramref name="trim"/> is false), or a number written as it was sent; anything
+    /// else (object, array, bool, null) is not a setting value.
+    /// </summary>
+    public static bool TryScalar(JsonNode? value, out string text, bool trim = true)
     {
         text = "";
         if (value is not JsonValue scalar)
@@ -19,7 +22,7 @@ internal static class SettingText
         switch (scalar.GetValueKind())
         {
             case JsonValueKind.String:
-                text = scalar.GetValue<string>().Trim();
+                text = trim ? scalar.GetValue<string>().Trim() : scalar.GetValue<string>();
                 return true;
             case JsonValueKind.Number:
                 text = scalar.ToJsonString();
