@@ -22,6 +22,11 @@ public static class CloudSlicerApi
         api.MapMethods("/jobs/list", GetOrPost, JobsApi.List);
         api.MapMethods("/jobs/cancel", GetOrPost, JobsApi.Cancel);
         api.MapMethods("/jobs/delete", GetOrPost, JobsApi.Delete);
+        api.MapMethods("/jobs/quickclip", GetOrPost, AssetJobsApi.QuickClip);
+        api.MapMethods("/jobs/create_export", GetOrPost, AssetJobsApi.CreateExport);
+        api.MapMethods("/jobs/add_track_audio", GetOrPost, AssetJobsApi.AddTrackAudio);
+        api.MapMethods("/jobs/add_track_vtt", GetOrPost, AssetJobsApi.AddTrackVtt);
+        api.MapMethods("/jobs/replace_track_vtt", GetOrPost, AssetJobsApi.ReplaceTrackVtt);
 
         var assets = routes.MapApi2Group("/api2/asset");
         assets.MapMethods("/get", GetOrPost, AssetsApi.Get);

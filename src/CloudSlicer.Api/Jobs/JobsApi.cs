@@ -3,6 +3,7 @@ using CloudSlicer.Api.Api2;
 using CloudSlicer.Api.Hosting;
 using CloudSlicer.Core;
 using CloudSlicer.Core.Jobs;
+using CloudSlicer.Core.Jobs.Specs;
 using CloudSlicer.Storage.Jobs;
 using Microsoft.AspNetCore.Http;
 
@@ -27,11 +28,11 @@ public static class JobsApi
         }
 
         // Only the URL is kept from source, and it is echoed without its credentials; the URL as sent goes to the
-        // never-echoed secrets, where the slicer reads it.
+        // never-echoed spec, where the slicer reads it.
         var source = new JsonObject { ["url"] = SourceRedaction.Redact(url) };
-        var secrets = new JsonObject { ["url"] = url.OriginalString };
+        var spec = JobSpecs.Write(new CreateSpec(url.OriginalString));
         var job = await queue.EnqueueAsync(
-            new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString(), secrets.ToJsonString()),
+            new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString(), spec),
             cancellationToken).ConfigureAwait(false);
 
         var body = new JsonObject { ["job"] = JobDto.From(job, urls) };

@@ -4,7 +4,11 @@ using CloudSlicer.Api.Api2;
 
 namespace CloudSlicer.Api.Jobs;
 
-/// <summary>Checks a create request's <c>source</c> at the door, so a bad URL is an API error rather than a failed job.</summary>
+/// <summary>
+/// Checks a URL the caller gives (a create request's <c>source</c>, an audio track's <c>url</c>, a <c>ttml_url</c>)
+/// at the door, so a bad URL is an API error rather than a failed job. Whether it may be fetched (the SSRF guard)
+/// is decided when it is fetched, after every redirect.
+/// </summary>
 public static class SourceUrl
 {
     private const int MaxLength = 8192;
@@ -16,27 +20,35 @@ public static class SourceUrl
             throw new Api2Exception("Missing parameter 'source': a dictionary such as {\"url\": \"https://example.com/video.mp4\"}");
         }
 
-        if (source["url"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>() is not { Length: > 0 } text)
+        return Parse("source.url", source["url"], "the media to slice");
+    }
+
+    /// <param name="name">The parameter as the caller knows it, for messages ("source.url", "url", "ttml_url").</param>
+    /// <param name="value">What the caller sent.</param>
+    /// <param name="what">What the URL should point at, for the message when it is missing.</param>
+    public static Uri Parse(string name, JsonNode? value, string what)
+    {
+        if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>() is not { Length: > 0 } text)
         {
-            throw new Api2Exception("source.url is missing: give the http(s) URL of the media to slice");
+            throw new Api2Exception($"{name} is missing: give the http(s) URL of {what}");
         }
 
         if (text.Length > MaxLength)
         {
-            throw new Api2Exception($"source.url is {text.Length} characters long; at most {MaxLength} are accepted");
+            throw new Api2Exception($"{name} is {text.Length} characters long; at most {MaxLength} are accepted");
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
         {
             // Not echoed: the text may carry credentials.
-            throw new Api2Exception("source.url is not an absolute URL; give the full http(s) URL of the media, such as https://example.com/video.mp4");
+            throw new Api2Exception($"{name} is not an absolute URL; give the full http(s) URL of {what}, such as https://example.com/video.mp4");
         }
 
         return url.Scheme switch
         {
             "http" or "https" when !string.IsNullOrEmpty(url.Host) => url,
-            "s3" => throw new Api2Exception("s3:// sources are not supported by this server yet; give a public or pre-signed https URL instead"),
-            _ => throw new Api2Exception($"source.url must be an http or https URL, not '{Api2Echo.Text(url.Scheme)}'"),
+            "s3" => throw new Api2Exception($"s3:// URLs ({name}) are not supported by this server yet; give a public or pre-signed https URL instead"),
+            _ => throw new Api2Exception($"{name} must be an http or https URL, not '{Api2Echo.Text(url.Scheme)}'"),
         };
     }
 }

@@ -67,7 +67,48 @@ public sealed record AssetManifest
     public bool SkipDrm { get; init; }
 
     public string State { get; init; } = Ready;
+
+    /// <summary>
+    /// Top-level names inside the asset (a rendition's directory such as <c>a</c>, <c>poster.jpg</c>) whose files
+    /// an earlier version stored, with that version. A name not listed is this version's own. Versions share
+    /// files this way, so a job that adds a track stores only the track.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Locations { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
+    /// Files of earlier versions this version no longer uses, relative to the asset's prefix (<c>v1/sub0/</c>,
+    /// <c>v1/master.m3u8</c>): removed when the next version is published, not before, since players may still
+    /// be reading the previous version.
+    /// </summary>
+    public IReadOnlyList<string> Superseded { get; init; } = [];
+
+    /// <summary>The MP4 export, once <c>/jobs/create_export</c> made one.</summary>
+    public AssetExport? Export { get; init; }
+
+    /// <summary>Which version stores the files under <paramref name="path"/> (a path inside the asset, e.g. <c>a/seg_00001.m4s</c>).</summary>
+    public int VersionOf(string path) => VersionOf(Version, Locations, path);
+
+    /// <inheritdoc cref="VersionOf(string)"/>
+    public static int VersionOf(int version, IReadOnlyDictionary<string, int> locations, string path)
+    {
+        ArgumentNullException.ThrowIfNull(locations);
+        return locations.TryGetValue(TopName(path), out var stored) ? stored : version;
+    }
+
+    /// <summary>The top-level name of a path inside an asset: "a" for "a/seg_00001.m4s", "poster.jpg" for itself.</summary>
+    public static string TopName(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? path : path[..slash];
+    }
 }
+
+/// <summary>
+/// An asset's MP4 export: <paramref name="Path"/> inside the asset (<c>export.mp4</c>), its audio profile
+/// (<c>HE-AAC</c> or <c>LC</c>), and the TTML of its captions beside it when it has any.
+/// </summary>
+public sealed record AssetExport(string Path, string AudioProfile, string? CaptionsPath = null);
 
 /// <summary>A <c>meta</c> value: a string (<c>meta</c>) or a whole number (<c>meta_int</c>).</summary>
 public readonly record struct AssetMetaValue(string? Text, long? Number)
@@ -101,8 +142,16 @@ public readonly record struct AssetMetaValue(string? Text, long? Number)
     }
 }
 
-/// <summary>A rendition beside the rays: <see cref="Kind"/> "audio" (later "subtitles"), served under <see cref="Path"/>.</summary>
-public sealed record Rendition(string Kind, string Name, string Lang, string Path, int Kbps = 0);
+/// <summary>
+/// A rendition beside the rays, served under <see cref="Path"/>: <see cref="Kind"/> <c>audio</c> (the asset's own
+/// audio, then alternate tracks; <see cref="Codec"/> <c>aac</c> or <c>eac3</c> for a <c>dolby</c> track) or
+/// <c>subtitles</c> (WebVTT). <see cref="Desc"/> is the label a player shows (the HLS <c>NAME</c>).
+/// </summary>
+public sealed record Rendition(string Kind, string Name, string Lang, string Path, int Kbps = 0, string Desc = "", string Codec = "")
+{
+    public const string Audio = "audio";
+    public const string Subtitles = "subtitles";
+}
 
 /// <summary>
 /// One size of thumbnails: a JPEG per slice at <c>{Prefix}{slice:D5}.jpg</c> inside the asset (slice 0 first).

@@ -60,12 +60,6 @@ public sealed class AssetPublisher(IBlobStore blobs, IAssetStore assets, AssetRe
             case PublishOutcome.Published(var record, var replaced):
                 published.Forget(record.Id);
                 await remover.RemoveAsync(replaced, CancellationToken.None).ConfigureAwait(false);
-                if (record.Version > 2)
-                {
-                    // The previous version stays for players still reading it; older ones go.
-                    await blobs.DeletePrefixAsync(AssetLayout.VersionPrefix(record.Id, record.Version - 2), CancellationToken.None).ConfigureAwait(false);
-                }
-
                 return record;
             case PublishOutcome.ExternalIdTaken(var other):
                 await DiscardVersionAsync(manifest, CancellationToken.None).ConfigureAwait(false);
@@ -77,6 +71,72 @@ public sealed class AssetPublisher(IBlobStore blobs, IAssetStore assets, AssetRe
                 throw new JobFailedException($"Asset {manifest.Id} changed or was deleted while this job worked on it; nothing was published");
         }
     }
+
+    /// <summary>
+    /// Publishes the version after <paramref name="previous"/>: <paramref name="next"/> is the previous record
+    /// changed by the job, and <paramref name="directory"/> holds only what the job made (a new track's directory,
+    /// an export). Every other file stays where an earlier version stored it (<see cref="AssetManifest.Locations"/>);
+    /// files of the previous version that the new one no longer uses are removed when the version after it is
+    /// published, and what the previous version had left behind goes now, since no player reads two versions back.
+    /// </summary>
+    /// <returns>The record as stored.</returns>
+    public async Task<AssetManifest> PublishNextAsync(
+        AssetManifest previous,
+        AssetManifest next,
+        string directory,
+        IReadOnlyList<(string RelativePath, string Text)> lastFiles,
+        Func<CancellationToken, Task>? beforeSwitch,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        var made = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var kept = StoredNames(next).Where(name => !made.Contains(name.Name)).ToList();
+        var versioned = next with
+        {
+            Version = previous.Version + 1,
+            Locations = kept.ToDictionary(n => n.Name, n => previous.VersionOf(n.Name), StringComparer.Ordinal),
+            Superseded = [.. StoredNames(previous)
+                .Where(n => made.Contains(n.Name) || kept.All(k => k.Name != n.Name))
+                .Select(n => VersionRelative(previous.VersionOf(n.Name), n)),
+                VersionRelative(previous.Version, (AssetLayout.MasterName, false)),
+                VersionRelative(previous.Version, (AssetLayout.ManifestName, false))],
+        };
+
+        var record = await PublishAsync(versioned, directory, lastFiles, replaceExternalId: false, beforeSwitch, cancellationToken).ConfigureAwait(false);
+        foreach (var relative in previous.Superseded)
+        {
+            await blobs.DeletePrefixAsync(AssetLayout.Prefix(record.Id) + relative, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return record;
+    }
+
+    /// <summary>The top-level names whose files a version's record uses; directories are marked.</summary>
+    private static IEnumerable<(string Name, bool IsDirectory)> StoredNames(AssetManifest manifest)
+    {
+        var names = manifest.Rays.Select(r => (r.Name, true))
+            .Concat(manifest.Renditions.Select(r => (AssetManifest.TopName(r.Path), true)))
+            .Concat(manifest.Thumbnails.Select(t => (AssetManifest.TopName(t.Prefix), true)));
+        if (manifest.Poster is { } poster)
+        {
+            names = names.Append((AssetManifest.TopName(poster), !poster.Equals(AssetManifest.TopName(poster), StringComparison.Ordinal)));
+        }
+
+        if (manifest.Export is { } export)
+        {
+            names = names.Append((export.Path, false));
+            if (export.CaptionsPath is { } captions)
+            {
+                names = names.Append((captions, false));
+            }
+        }
+
+        return names.Distinct();
+    }
+
+    private static string VersionRelative(int version, (string Name, bool IsDirectory) name) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{version}/{name.Name}{(name.IsDirectory ? "/" : "")}");
 
     /// <summary>
     /// Undoes a published new asset whose job could not be recorded as done (cancelled or taken over meanwhile).

@@ -4,6 +4,7 @@ using CloudSlicer.Core;
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Core.Jobs;
 using CloudSlicer.Core.Jobs.Settings;
+using CloudSlicer.Core.Jobs.Specs;
 using CloudSlicer.Media;
 using CloudSlicer.Media.Ffmpeg;
 using CloudSlicer.Media.Hls;
@@ -31,11 +32,11 @@ public sealed class CreateAssetHandler(
 
     public async Task<JobOutput> HandleAsync(Job job, JobContext context, CancellationToken cancellationToken)
     {
-        // The URL as sent lives in the never-echoed secrets (source holds its redacted echo); jobs created
-        // before that change have it in source only.
-        var url = new Uri((job.SecretsJson is { } secrets ? JsonNode.Parse(secrets)?["url"]?.GetValue<string>() : null)
-            ?? JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>()
-            ?? throw new JobFailedException("The job has no source URL"));
+        // The URL as sent lives in the never-echoed spec (source holds its redacted echo); jobs created
+        // before specs existed have it in source only.
+        var url = new Uri(job.SecretsJson is not null
+            ? JobSpecs.Read<CreateSpec>(job).Url
+            : JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>() ?? throw new JobFailedException("The job has no source URL"));
         var args = await SidecarArgs.MergeAsync(fetcher, url, job.ArgsJson, cancellationToken).ConfigureAwait(false);
         if (!JsonNode.DeepEquals(args.Normalized, JsonNode.Parse(job.ArgsJson)))
         {
@@ -94,7 +95,7 @@ public sealed class CreateAssetHandler(
         Slices = Directory.EnumerateFiles(Path.Combine(output, rays[0].Name), "seg_*.m4s").Count(),
         Rays = rays,
         Renditions = hasAudio
-            ? [new Rendition("audio", FfmpegCommands.AudioRendition, "en", $"{FfmpegCommands.AudioRendition}/index.m3u8", mediaOptions.Value.AudioKbps)]
+            ? [HlsMaster.OwnAudio(mediaOptions.Value.AudioKbps)]
             : [],
         OrigFilename = Uri.UnescapeDataString(url.Segments[^1].TrimEnd('/')),
         AutoexpireHours = args.Asset.AutoexpireHours,

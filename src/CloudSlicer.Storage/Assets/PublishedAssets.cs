@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using CloudSlicer.Core.Assets;
+using CloudSlicer.Storage.Blobs;
 
 namespace CloudSlicer.Storage.Assets;
 
 /// <summary>
-/// Which version of an asset content serving should read, from the asset record (never from the blob store),
+/// Which version of an asset content serving should read (and which earlier version holds each file it shares),
+/// from the asset record (never from the blob store),
 /// remembered for a moment so a player's stream of slice requests costs one record read, not one each.
 /// Deletes and version switches in this process forget the entry at once; another process's are seen
 /// within <see cref="Freshness"/>. Absent assets are not remembered, so a new asset plays as soon as it is published.
@@ -14,10 +17,14 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
 
     private const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<string, (int Version, long At)> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (PublishedVersion Version, long At)> _versions = new(StringComparer.Ordinal);
 
     /// <summary>The published version of <paramref name="asset"/>, or null when no live asset has that id.</summary>
-    public async ValueTask<int?> VersionAsync(string asset, CancellationToken cancellationToken)
+    public async ValueTask<int?> VersionAsync(string asset, CancellationToken cancellationToken) =>
+        (await CurrentAsync(asset, cancellationToken).ConfigureAwait(false))?.Version;
+
+    /// <summary>The published version of <paramref name="asset"/> and where its files are, or null when no live asset has that id.</summary>
+    public async ValueTask<PublishedVersion?> CurrentAsync(string asset, CancellationToken cancellationToken)
     {
         if (_versions.TryGetValue(asset, out var known) && clock.GetElapsedTime(known.At) < Freshness)
         {
@@ -36,9 +43,19 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
             _versions.Clear();   // crude, but bounded; the next requests refill what is in use
         }
 
-        _versions[asset] = (record.Version, clock.GetTimestamp());
-        return record.Version;
+        var version = new PublishedVersion(record.Id, record.Version, record.Locations);
+        _versions[asset] = (version, clock.GetTimestamp());
+        return version;
     }
 
     public void Forget(string asset) => _versions.TryRemove(asset, out _);
+}
+
+/// <summary>A published version of an asset: the blob key of each of its files, wherever an earlier version stored it.</summary>
+public sealed record PublishedVersion(string Asset, int Version, IReadOnlyDictionary<string, int> Locations)
+{
+    public string Master => AssetLayout.Master(Asset, Version);
+
+    /// <param name="path">A path inside the asset, e.g. <c>a/seg_00001.m4s</c>.</param>
+    public string Key(string path) => AssetLayout.File(Asset, AssetManifest.VersionOf(Version, Locations, path), path);
 }

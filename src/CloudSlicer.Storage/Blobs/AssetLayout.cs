@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudSlicer.Core.Assets;
 
 namespace CloudSlicer.Storage.Blobs;
 
@@ -26,4 +27,11 @@ public static class AssetLayout
     public static string Master(string asset, int version) => File(asset, version, MasterName);
 
     public static string Manifest(string asset, int version) => File(asset, version, ManifestName);
+
+    /// <summary>The key of a file of a version that may share it with an earlier one (see <see cref="AssetManifest.Locations"/>).</summary>
+    public static string File(AssetManifest manifest, string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return File(manifest.Id, manifest.VersionOf(relativePath), relativePath);
+    }
 }

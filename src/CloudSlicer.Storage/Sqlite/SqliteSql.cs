@@ -143,13 +143,13 @@ internal static class SqliteSql
 
     private const string AssetColumns = """
         id, owner, state, version, job, external_id, desc, meta, duration, slice_dur, slices, rays, renditions,
-        break_offsets, poster, thumbnails, orig_filename, skip_drm, created, autoexpire, expires
+        break_offsets, poster, thumbnails, orig_filename, skip_drm, created, autoexpire, expires, locations, superseded, export
         """;
 
     public const string InsertAsset = "INSERT INTO assets (" + AssetColumns + """
         ) VALUES (@id, @owner, 'ready', 1, @job, @external_id, @desc, @meta, @duration, @slice_dur, @slices, @rays, @renditions,
                   @break_offsets, @poster, @thumbnails, @orig_filename, @skip_drm, @now, @autoexpire,
-                  CASE WHEN @autoexpire > 0 THEN @now + @autoexpire * 3600000 END)
+                  CASE WHEN @autoexpire > 0 THEN @now + @autoexpire * 3600000 END, @locations, @superseded, @export)
         RETURNING *;
         """;
 
@@ -159,7 +159,7 @@ internal static class SqliteSql
         UPDATE assets
            SET version = @version, job = @job, duration = @duration, slice_dur = @slice_dur, slices = @slices,
                rays = @rays, renditions = @renditions, break_offsets = @break_offsets, poster = @poster,
-               thumbnails = @thumbnails
+               thumbnails = @thumbnails, locations = @locations, superseded = @superseded, export = @export
          WHERE id = @id AND owner = @owner AND state = 'ready' AND version = @version - 1
         RETURNING *;
         """;

@@ -114,29 +114,68 @@ public sealed class AssetPublisherTests : IDisposable
     [Fact]
     public async Task A_new_version_is_stored_beside_the_served_one_which_stays_whole_until_the_switch_and_after_a_failure()
     {
-        var v1 = await PublishAsync(Manifest());
+        var v1 = await PublishAsync(Manifest() with { Rays = [Ray("a")] });
         var servedDuringStore = 0;
-        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => PublishAsync(
-            Manifest(version: 2, id: v1.Id), Encoded("out2"),
-            beforeSwitch: async ct =>
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => _publisher.PublishNextAsync(
+            v1, v1, Encoded("out2"), [(AssetLayout.MasterName, "#EXTM3U\n")],
+            async ct =>
             {
                 servedDuringStore = (await _published.VersionAsync(v1.Id, ct))!.Value;
                 throw new InvalidOperationException("the slicer died before the switch");
-            }));
+            },
+            default));
 
         Assert.Equal(1, servedDuringStore);
         Assert.Equal(1, (await _assets.FindPublishedAsync(v1.Id, default))!.Version);
         Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default));
         Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", v1.Id, "v2")));
 
-        var v2 = await PublishAsync(Manifest(version: 2, id: v1.Id), Encoded("out3"));
+        // Each of these versions makes ray a anew, so the one before it stops using its own.
+        var v2 = await _publisher.PublishNextAsync(v1, v1, Encoded("out3"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
         Assert.Equal(2, v2.Version);
         Assert.Equal(2, await _published.VersionAsync(v1.Id, default));
         Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "a/seg_00000.m4s"), default));
         Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "players mid-stream keep the previous version");
 
-        await PublishAsync(Manifest(version: 3, id: v1.Id), Encoded("out4"));
-        Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "versions older than the previous go");
+        await _publisher.PublishNextAsync(v2, v2, Encoded("out4"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+        Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "what versions older than the previous used goes");
+        Assert.False(await _blobs.ExistsAsync(AssetLayout.Master(v1.Id, 1), default));
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "a/seg_00000.m4s"), default));
+    }
+
+    [Fact]
+    public async Task A_version_that_adds_a_track_stores_only_the_track_and_shares_every_other_file()
+    {
+        var v1 = await PublishAsync(Manifest() with { Rays = [Ray("a")] });
+        var next = v1 with { Renditions = [new Rendition(Rendition.Audio, "audio1", "es", "audio1/index.m3u8", 128, "Spanish", "aac")] };
+
+        var v2 = await _publisher.PublishNextAsync(v1, next, Track("t2"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["poster.jpg"] = 1 }, v2.Locations);
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", v1.Id, "v2", "a")), "no slice is copied");
+        var served = (await _published.CurrentAsync(v1.Id, default))!;
+        Assert.True(await _blobs.ExistsAsync(served.Key("a/seg_00000.m4s"), default));
+        Assert.True(await _blobs.ExistsAsync(served.Key("audio1/index.m3u8"), default));
+        Assert.True(await _blobs.ExistsAsync(served.Master, default));
+
+        // A third version that replaces the track: the shared ray stays through every version.
+        var v3 = await _publisher.PublishNextAsync(v2, v2, Track("t3"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+        var v4 = await _publisher.PublishNextAsync(v3, v3, Track("t4"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+        Assert.Equal(1, v4.VersionOf("a/seg_00000.m4s"));
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v4, "a/seg_00000.m4s"), default));
+        Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "audio1/index.m3u8"), default), "the replaced track of two versions back is gone");
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 3, "audio1/index.m3u8"), default), "the previous version's track stays for its players");
+    }
+
+    private static Ray Ray(string name) => new(name, 640, 360, 30, 800);
+
+    /// <summary>What a track job makes: one rendition directory (stored files are moved, so each version gets its own).</summary>
+    private string Track(string name)
+    {
+        var dir = Path.Combine(_root, name);
+        Directory.CreateDirectory(Path.Combine(dir, "audio1"));
+        File.WriteAllText(Path.Combine(dir, "audio1", "index.m3u8"), "#EXTM3U\n");
+        return dir;
     }
 
     [Fact]
