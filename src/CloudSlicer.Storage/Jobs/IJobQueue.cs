@@ -7,7 +7,7 @@ namespace CloudSlicer.Storage.Jobs;
 /// slicer carry its <see cref="Lease"/> so a slicer whose lease expired cannot touch the job again.
 /// Owner-facing verbs take the caller's owner id: another owner's job is simply not found.
 /// </summary>
-public interface IJobQueue
+public partial interface IJobQueue
 {
     Task<Job> EnqueueAsync(NewJob job, CancellationToken cancellationToken);
 

@@ -13,21 +13,14 @@ namespace CloudSlicer.Storage.Sqlite;
 /// so a woken slicer always finds the job. A transition that can cause a Slicebot notification (claim,
 /// complete, fail, reap) runs in a transaction with the outbox insert it causes (<see cref="TransitionAsync"/>).
 /// </summary>
-public sealed class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptions<QueueOptions> options, JobSignals signals) : IJobQueue
+public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock, IOptions<QueueOptions> options, JobSignals signals) : IJobQueue
 {
     private readonly QueueOptions _options = options.Value;
 
     public async Task<Job> EnqueueAsync(NewJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var rows = await db.QueryAsync(
-            SqliteSql.Enqueue,
-            [
-                ("@id", Ids.New()), ("@owner", job.Owner), ("@kind", job.Kind.ToWire()), ("@args", job.ArgsJson),
-                ("@source", job.SourceJson), ("@secrets", job.SecretsJson), ("@asset", job.Asset), ("@now", Now()),
-            ],
-            ReadJob,
-            cancellationToken);
+        var rows = await db.QueryAsync(SqliteSql.Enqueue, EnqueueParameters(job, Now()), ReadJob, cancellationToken);
         signals.NotifyWork();
         return rows.Single();
     }

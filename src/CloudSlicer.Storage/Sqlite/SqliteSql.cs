@@ -6,7 +6,7 @@ namespace CloudSlicer.Storage.Sqlite;
 /// so "UPDATE ... WHERE id = (SELECT ... LIMIT 1) AND state = 'waiting'" is atomic without SKIP LOCKED.
 /// "now" always arrives as @now from the application's TimeProvider, never from SQLite's own clock.
 /// </summary>
-internal static class SqliteSql
+internal static partial class SqliteSql
 {
     // Per native connection: SqliteDatabase runs them the first time the pool hands a native handle out.
     // busy_timeout: a writer waits up to 5 s for another's lock instead of failing at once.

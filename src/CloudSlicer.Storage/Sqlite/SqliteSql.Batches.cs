@@ -1,0 +1,20 @@
+namespace CloudSlicer.Storage.Sqlite;
+
+internal static partial class SqliteSql
+{
+    public const string InsertBatch = "INSERT INTO batches (id, owner, created) VALUES (@id, @owner, @now);";
+
+    public const string InsertBatchJob = "INSERT INTO batch_jobs (batch, job, asset) VALUES (@batch, @job, @asset);";
+
+    // A job deleted since (jobs/delete, retention) leaves the batch: its state is no longer known.
+    public const string GetBatch = """
+        SELECT b.asset, j.id, j.state, CASE WHEN j.state = 'done' THEN j.asset END AS output
+          FROM batches AS t
+          JOIN batch_jobs AS b ON b.batch = t.id
+          JOIN jobs AS j ON j.id = b.job
+         WHERE t.id = @id AND t.owner = @owner
+         ORDER BY b.rowid;
+        """;
+
+    public const string BatchExists = "SELECT 1 FROM batches WHERE id = @id AND owner = @owner;";
+}
