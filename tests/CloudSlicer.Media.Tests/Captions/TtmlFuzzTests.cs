@@ -34,7 +34,7 @@ public class TtmlFuzzTests
         Assert.NotEmpty(TtmlParser.Parse(seed));
         var (parsed, rejected) = (0, 0);
 
-        for (var i = 0; i < 5000; i++)
+        for (var i = 0; i < 3000; i++)
         {
             var mutant = Mutate(seed, random);
             try
