@@ -1,3 +1,4 @@
+using CloudSlicer.Media.Audio;
 using CloudSlicer.Media.Ffmpeg;
 using CloudSlicer.Media.Probe;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,7 @@ namespace CloudSlicer.Media;
 
 public static class MediaServiceCollectionExtensions
 {
-    /// <summary>Binds <see cref="MediaOptions"/> (validated at start) and registers the two tool runners.</summary>
+    /// <summary>Binds <see cref="MediaOptions"/> (validated at start) and registers the two tool runners and the audio encoder.</summary>
     public static IServiceCollection AddMedia(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MediaOptions>()
@@ -18,6 +19,7 @@ public static class MediaServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MediaOptions>, MediaOptionsValidator>();
         services.AddSingleton<FfprobeRunner>();
         services.AddSingleton<FfmpegRunner>();
+        services.AddSingleton<AudioEncoder>();
         return services;
     }
 }
