@@ -29,4 +29,24 @@ public sealed class NoSlicerTests
         Assert.Contains("cloudslicer serve --slicers", progress, StringComparison.Ordinal);
         Assert.Equal(("waiting", 0, "", 0L), (job["state"]!.GetValue<string>(), job["attempts"]!.GetValue<int>(), job["last_error"]!.GetValue<string>(), job["last_start"]!.GetValue<long>()));
     }
+
+    [Fact]
+    public async Task A_slicer_started_in_another_process_takes_the_waiting_job()
+    {
+        using var data = new TempDirectory();
+        await using var api = await ServerProcess.StartAsync(data.Path, null, "--slicers", "0");
+        using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        var client = new Api2Client(http, api.Owner!, api.Secret!);
+        var id = await client.CreateAsync("http://127.0.0.1:9/refused.mp4");
+        await Eventually.UntilAsync(
+            () => client.GetJobAsync(id), j => j["progress"]!.GetValue<string>().Length > 0, Deadline, "the job to say no slicer runs");
+
+        // A second process on the same store, with a slicer, takes the job (and fails it: port 9 refuses).
+        await using var slicers = await ServerProcess.StartAsync(data.Path, null, "--slicers", "1");
+
+        var tried = await Eventually.UntilAsync(
+            () => client.GetJobAsync(id), j => j["state"]!.GetValue<string>() == "error", Deadline, "the other process's slicer to take the job");
+        Assert.Equal((2, ""), (tried["attempts"]!.GetValue<int>(), tried["progress"]!.GetValue<string>()));   // both attempts its own
+        Assert.NotEqual("", tried["last_error"]!.GetValue<string>());
+    }
 }
