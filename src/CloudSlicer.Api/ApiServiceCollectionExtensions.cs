@@ -22,6 +22,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<DashManifestCache>();
         services.AddHostedService<QueueMaintenance>();
         services.AddHostedService<AssetMaintenance>();
+        services.AddHostedService<SlicerMaintenance>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddCors(cors => cors.AddPolicy(ContentApi.CorsPolicy, policy => policy
             .AllowAnyOrigin().WithMethods(HttpMethods.Get, HttpMethods.Head).WithHeaders("Range")

@@ -21,6 +21,12 @@ public sealed class SlicerOptions
     /// <summary>How long an idle slicer waits before looking for work again (work from this process wakes it at once).</summary>
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often this process tells the job store its slicers are alive (the slicer registry). One that missed
+    /// three beats counts as gone, and jobs only it could do say that no running slicer can do them.
+    /// </summary>
+    public TimeSpan RegistryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The ladder table; rays never exceed the source.</summary>
     public List<RayRung> Ladder { get; set; } = [];
 

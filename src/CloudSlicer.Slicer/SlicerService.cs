@@ -1,5 +1,6 @@
 using CloudSlicer.Slicer.Handlers;
 using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Slicers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,12 +9,14 @@ namespace CloudSlicer.Slicer;
 
 /// <summary>
 /// Runs <see cref="SlicerOptions.Count"/> slicers: each claims a job, keeps its lease, hands it to the
-/// handler for its kind, and records the outcome. The same service runs inside <c>serve</c> and in
+/// handler for its kind, and records the outcome. The slicers are in the <see cref="ISlicerRegistry"/>, with
+/// the kinds they can do, while they run. The same service runs inside <c>serve</c> and in
 /// <c>cloudslicer slicer</c>; only the store behind <see cref="IJobQueue"/> differs.
 /// </summary>
 public sealed class SlicerService(
     IJobQueue queue,
     JobSignals signals,
+    ISlicerRegistry registry,
     IEnumerable<IJobHandler> handlers,
     IOptions<SlicerOptions> options,
     TimeProvider clock,
@@ -30,12 +33,31 @@ public sealed class SlicerService(
         }
 
         _workRoot = WorkRoot.Prepare(options.Value.WorkDirectory);
-        var prefix = $"{Environment.MachineName}:{Environment.ProcessId}";
-        return Task.WhenAll(Enumerable.Range(0, options.Value.Count)
-            .Select(i => Task.Run(() => RunSlicerAsync($"{prefix}:{i}", stoppingToken), stoppingToken)));
+        var (host, pid) = (Environment.MachineName, Environment.ProcessId);
+        var slicers = Enumerable.Range(0, options.Value.Count)
+            .Select(i => new SlicerRegistration($"{host}:{pid}:{i}", host, pid, _handlers.Keys, options.Value.RegistryInterval))
+            .ToList();
+        return RunAsync(new SlicerPresence(registry, slicers, clock, logger), slicers, stoppingToken);
     }
 
-    private async Task RunSlicerAsync(string slicer, CancellationToken stoppingToken)
+    private async Task RunAsync(SlicerPresence presence, List<SlicerRegistration> slicers, CancellationToken stoppingToken)
+    {
+        await presence.RegisterAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(slicers
+                .Select(s => Task.Run(() => RunSlicerAsync(s.Id, presence, stoppingToken), stoppingToken))
+                .Append(Task.Run(() => presence.BeatAsync(options.Value.RegistryInterval, stoppingToken), stoppingToken)))
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            // After every job was handed back: until then the slicers are still there, finishing up.
+            await presence.RemoveAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunSlicerAsync(string slicer, SlicerPresence presence, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -49,7 +71,15 @@ public sealed class SlicerService(
                 }
 
                 SlicerLog.Claimed(logger, slicer, claimed.Job.Id, claimed.Job.Kind, claimed.Job.Attempts);
-                await RunJobAsync(claimed, stoppingToken).ConfigureAwait(false);
+                presence.Working(slicer, claimed.Job.Id);
+                try
+                {
+                    await RunJobAsync(claimed, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    presence.Working(slicer, null);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

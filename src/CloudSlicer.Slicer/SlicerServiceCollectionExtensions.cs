@@ -45,6 +45,11 @@ internal sealed class SlicerOptionsValidator(IOptions<QueueOptions> queue) : IVa
             return ValidateOptionsResult.Fail("Slicer:Ladder rows need Height >= 2, VideoKbps >= 1 and MaxFrameRate > 0");
         }
 
+        if (options.RegistryInterval <= TimeSpan.Zero)
+        {
+            return ValidateOptionsResult.Fail($"Slicer:RegistryInterval ({options.RegistryInterval}) must be positive");
+        }
+
         // Two missed heartbeats must not lose a healthy slicer its job.
         return options.HeartbeatInterval > TimeSpan.Zero && options.HeartbeatInterval * 3 <= queue.Value.LeaseDuration
             ? ValidateOptionsResult.Success

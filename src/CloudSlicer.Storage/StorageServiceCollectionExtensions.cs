@@ -2,6 +2,7 @@ using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Jobs;
 using CloudSlicer.Storage.Notifications;
 using CloudSlicer.Storage.Owners;
+using CloudSlicer.Storage.Slicers;
 using CloudSlicer.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AssetRemover>();
         services.AddSingleton<PublishedAssets>();
         services.AddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
+        services.AddSingleton<ISlicerRegistry, SqliteSlicerRegistry>();
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()

@@ -21,6 +21,14 @@ public partial interface IJobQueue
     /// </summary>
     Task<ClaimedJob?> TryClaimAsync(string slicer, IReadOnlyCollection<JobKind> kinds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells waiting jobs whether a running slicer can do them: a waiting job whose kind is not in
+    /// <paramref name="served"/> gets <see cref="JobTexts.NoSlicerFor"/> as its progress, and loses that note
+    /// once its kind is served again. Touches waiting jobs' progress only, never their state, attempts or
+    /// retry time. Returns how many jobs changed.
+    /// </summary>
+    Task<int> NoteUnservedKindsAsync(IReadOnlyCollection<JobKind> served, CancellationToken cancellationToken);
+
     /// <summary>Renews the lease and records progress; says whether the job was cancelled or the lease lost.</summary>
     Task<LeaseStatus> HeartbeatAsync(Lease lease, JobProgress progress, CancellationToken cancellationToken);
 

@@ -47,6 +47,21 @@ public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock
         return rows is [var job] ? new ClaimedJob(job, new Lease(job.Id, token, slicer)) : null;
     }
 
+    public async Task<int> NoteUnservedKindsAsync(IReadOnlyCollection<JobKind> served, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        var changed = 0;
+        foreach (var kind in Enum.GetValues<JobKind>())
+        {
+            changed += await db.ExecuteAsync(
+                served.Contains(kind) ? SqliteSql.ClearUnservedNote : SqliteSql.NoteUnserved,
+                [("@kind", kind.ToWire()), ("@note", JobTexts.NoSlicerFor(kind))],
+                cancellationToken);
+        }
+
+        return changed;
+    }
+
     public async Task<LeaseStatus> HeartbeatAsync(Lease lease, JobProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);

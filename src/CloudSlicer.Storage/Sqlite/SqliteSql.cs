@@ -139,6 +139,18 @@ internal static partial class SqliteSql
         DELETE FROM jobs WHERE state IN ('done', 'error', 'cancelled') AND closed < @cutoff;
         """;
 
+    // A waiting job whose kind no live slicer can do says so (@note); the note is cleared, and only it, once
+    // one can. Waiting jobs only: state, attempts and run_after are never touched, and a claim overwrites it.
+    public const string NoteUnserved = """
+        UPDATE jobs SET progress = @note
+         WHERE state = 'waiting' AND kind = @kind AND progress <> @note;
+        """;
+
+    public const string ClearUnservedNote = """
+        UPDATE jobs SET progress = ''
+         WHERE state = 'waiting' AND kind = @kind AND progress = @note;
+        """;
+
     // ---- assets ----
 
     private const string AssetColumns = """
@@ -220,6 +232,27 @@ internal static partial class SqliteSql
     public const string ListDeletedAssets = "SELECT * FROM assets WHERE state = 'deleted' ORDER BY seq LIMIT @max;";
 
     public const string PurgeAsset = "DELETE FROM assets WHERE id = @id AND state = 'deleted';";
+
+    // ---- slicers ----
+
+    // A restart that reuses host and pid (pid 1 in a container) replaces the old row: it is the same slicer.
+    public const string RegisterSlicer = """
+        INSERT INTO slicers (id, host, pid, kinds, beat_ms, started, last_seen, job)
+        VALUES (@id, @host, @pid, @kinds, @beat_ms, @now, @now, NULL)
+        ON CONFLICT (id) DO UPDATE
+           SET host = excluded.host, pid = excluded.pid, kinds = excluded.kinds, beat_ms = excluded.beat_ms,
+               started = excluded.started, last_seen = excluded.last_seen, job = NULL;
+        """;
+
+    public const string BeatSlicer = "UPDATE slicers SET last_seen = @now, job = @job WHERE id = @id;";
+
+    public const string RemoveSlicer = "DELETE FROM slicers WHERE id = @id;";
+
+    public const string AliveSlicers = """
+        SELECT * FROM slicers WHERE last_seen + @missedBeats * beat_ms >= @now ORDER BY id;
+        """;
+
+    public const string ForgetStaleSlicers = "DELETE FROM slicers WHERE last_seen < @cutoff;";
 
     // ---- owners ----
 

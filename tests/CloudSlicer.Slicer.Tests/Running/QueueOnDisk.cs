@@ -20,6 +20,7 @@ internal sealed class QueueOnDisk : IDisposable
     {
         _db = new SqliteDatabase(System.IO.Path.Combine(Directory, "cloudslicer.db"));
         Queue = new SqliteJobQueue(_db, Clock, Options.Create(QueueOptions), Signals);
+        Registry = new SqliteSlicerRegistry(_db, Clock);
     }
 
     public string Directory { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cloudslicer-running-{Guid.NewGuid():N}");
@@ -31,6 +32,9 @@ internal sealed class QueueOnDisk : IDisposable
     public JobSignals Signals { get; } = new();
 
     public SqliteJobQueue Queue { get; }
+
+    /// <summary>The slicer registry in the same file.</summary>
+    public SqliteSlicerRegistry Registry { get; }
 
     /// <summary>The same file seen by another process: its own signals, so cancels reach slicers only through the store.</summary>
     public SqliteJobQueue OtherProcess() => new(_db, Clock, Options.Create(QueueOptions), new JobSignals());

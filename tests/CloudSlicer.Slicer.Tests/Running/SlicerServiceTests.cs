@@ -138,7 +138,7 @@ public sealed class SlicerServiceTests : IAsyncLifetime
             HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(2),
             IdlePoll = TimeSpan.FromSeconds(2),
         });
-        _service = new SlicerService(_store.Queue, _store.Signals, [handler], options, _store.Clock, NullLogger<SlicerService>.Instance);
+        _service = new SlicerService(_store.Queue, _store.Signals, _store.Registry, [handler], options, _store.Clock, NullLogger<SlicerService>.Instance);
         await _service.StartAsync(CancellationToken.None);
     }
 }
@@ -153,7 +153,7 @@ internal sealed class SlicerServiceRun : IAsyncDisposable
     public static async Task<SlicerServiceRun> StartAsync(QueueOnDisk store, IEnumerable<CloudSlicer.Slicer.Handlers.IJobHandler> handlers)
     {
         var options = Options.Create(new SlicerOptions { Count = 1, WorkDirectory = Path.Combine(store.Directory, "work-idle") });
-        var service = new SlicerService(store.Queue, store.Signals, handlers, options, store.Clock, NullLogger<SlicerService>.Instance);
+        var service = new SlicerService(store.Queue, store.Signals, store.Registry, handlers, options, store.Clock, NullLogger<SlicerService>.Instance);
         await service.StartAsync(CancellationToken.None);
         return new SlicerServiceRun(service);
     }
