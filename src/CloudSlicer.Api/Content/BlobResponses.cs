@@ -12,7 +12,8 @@ namespace CloudSlicer.Api.Content;
 /// </summary>
 internal static class BlobResponses
 {
-    public static async Task<IResult> ServeAsync(HttpContext http, IBlobStore blobs, string key, string contentType, CancellationToken cancellationToken)
+    public static async Task<IResult> ServeAsync(
+        HttpContext http, IBlobStore blobs, TimeProvider clock, string key, string contentType, CancellationToken cancellationToken)
     {
         var request = http.Request.GetTypedHeaders();
         var head = HttpMethods.IsHead(http.Request.Method);
@@ -23,7 +24,7 @@ internal static class BlobResponses
                 return Results.NotFound();
             }
 
-            if (Precondition(request, blob) is { } answer)
+            if (Precondition(request, blob, clock.GetUtcNow()) is { } answer)
             {
                 return answer;
             }
@@ -60,7 +61,7 @@ internal static class BlobResponses
         request.IfMatch.Count > 0 || request.IfUnmodifiedSince is not null || request.IfNoneMatch.Count > 0 || request.IfModifiedSince is not null;
 
     /// <summary>412 or 304 when a condition says so (§13.2.2 steps 1–4), else null: serve the blob.</summary>
-    private static IResult? Precondition(RequestHeaders request, BlobInfo blob)
+    private static IResult? Precondition(RequestHeaders request, BlobInfo blob, DateTimeOffset now)
     {
         var etag = new EntityTagHeaderValue(blob.ETag);
         var lastModified = WholeSeconds(blob.LastModified);
@@ -73,7 +74,7 @@ internal static class BlobResponses
 
         return (request.IfNoneMatch.Count > 0
             ? request.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false))
-            : request.IfModifiedSince is { } modifiedSince && lastModified <= modifiedSince)
+            : request.IfModifiedSince is { } modifiedSince && modifiedSince <= now && lastModified <= modifiedSince)   // a date ahead of ours is invalid (§13.1.3)
             ? BlobResult.NotModified(blob)
             : null;
     }

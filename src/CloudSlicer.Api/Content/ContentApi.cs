@@ -62,13 +62,14 @@ public static class ContentApi
             && !segment.AsSpan().ContainsAnyExcept(NameCharacters));
     }
 
-    private static async Task<IResult> Master(string asset, HttpContext http, PublishedAssets published, IBlobStore blobs, CancellationToken cancellationToken) =>
+    private static async Task<IResult> Master(
+        string asset, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken) =>
         await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await BlobResponses.ServeAsync(http, blobs, AssetLayout.Master(asset, version), "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
+            ? await BlobResponses.ServeAsync(http, blobs, clock, AssetLayout.Master(asset, version), "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
 
     private static async Task<IResult> File(
-        string asset, string path, HttpContext http, PublishedAssets published, IBlobStore blobs, CancellationToken cancellationToken)
+        string asset, string path, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!IsServable(path) || !ContentTypes.TryGet(path, out var contentType))
         {
@@ -77,7 +78,7 @@ public static class ContentApi
 
         // Only a published asset (its record written after every file) serves files, from its current version.
         return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await BlobResponses.ServeAsync(http, blobs, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+            ? await BlobResponses.ServeAsync(http, blobs, clock, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
     }
 
