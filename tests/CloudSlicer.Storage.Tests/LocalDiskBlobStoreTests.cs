@@ -3,12 +3,15 @@ using CloudSlicer.Storage.Blobs;
 
 namespace CloudSlicer.Storage.Tests;
 
-public sealed class LocalDiskBlobStoreTests : IDisposable
+/// <summary>The blob contract on local disk, and what only a file system can get wrong: keys that climb out of the root, directories, names too long to hold.</summary>
+public sealed class LocalDiskBlobStoreTests : BlobStoreContract, IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"cloudslicer-blobs-{Guid.NewGuid():N}");
     private readonly LocalDiskBlobStore _blobs;
 
     public LocalDiskBlobStoreTests() => _blobs = new LocalDiskBlobStore(_root);
+
+    protected override IBlobStore CreateStore() => new LocalDiskBlobStore(Path.Combine(_root, Guid.NewGuid().ToString("N")));
 
     public void Dispose()
     {
@@ -16,20 +19,6 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
         {
             Directory.Delete(_root, recursive: true);
         }
-    }
-
-    [Fact]
-    public async Task Put_then_read_back_with_length_and_a_seekable_stream()
-    {
-        await _blobs.PutAsync("assets/a/master.m3u8", Encoding.UTF8.GetBytes("#EXTM3U\n"), default);
-        using var read = await _blobs.OpenReadAsync("assets/a/master.m3u8", default);
-        Assert.NotNull(read);
-        Assert.Equal(8, read.Length);
-        Assert.True(read.Content.CanSeek);
-        read.Content.Seek(1, SeekOrigin.Begin);
-        Assert.Equal("EXTM3U\n", await new StreamReader(read.Content).ReadToEndAsync());
-        Assert.True(await _blobs.ExistsAsync("assets/a/master.m3u8", default));
-        Assert.Null(await _blobs.OpenReadAsync("assets/a/missing.m4s", default));
     }
 
     [Fact]
@@ -58,7 +47,8 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
     public async Task Keys_that_could_leave_the_root_are_refused(string key)
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _blobs.PutAsync(key, new byte[1], default));
-        await Assert.ThrowsAsync<ArgumentException>(() => _blobs.OpenReadAsync(key, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => _blobs.OpenReadAsync(key, range: null, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => _blobs.GetInfoAsync(key, default));
         Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "outside")));
     }
 
@@ -67,7 +57,8 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
     {
         await _blobs.PutAsync("assets/c/a/index.m3u8", Encoding.UTF8.GetBytes("#EXTM3U\n"), default);
 
-        Assert.Null(await _blobs.OpenReadAsync("assets/c/a", default));
+        Assert.Null(await _blobs.OpenReadAsync("assets/c/a", range: null, default));
+        Assert.Null(await _blobs.GetInfoAsync("assets/c/a", default));
         Assert.False(await _blobs.ExistsAsync("assets/c/a", default));
     }
 
@@ -78,7 +69,9 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
     {
         var key = "assets/d/" + string.Join('/', Enumerable.Repeat(new string('n', nameLength), depth)) + ".m4s";
 
-        Assert.Null(await _blobs.OpenReadAsync(key, default));
+        Assert.Null(await _blobs.OpenReadAsync(key, range: null, default));
+        Assert.Null(await _blobs.OpenReadAsync(key, BlobRange.StartingAt(0), default));
+        Assert.Null(await _blobs.GetInfoAsync(key, default));
         Assert.False(await _blobs.ExistsAsync(key, default));
     }
 }

@@ -10,7 +10,7 @@ namespace CloudSlicer.Api.Content;
 
 /// <summary>
 /// Serves published assets: <c>/{asset}.m3u8</c> (the master) and the media files beneath <c>/{asset}/</c>,
-/// with range requests and open CORS so any web player can use them; <c>/ext/{owner}/{external_id}.m3u8</c>
+/// with range and conditional requests (<see cref="BlobResponses"/>) and open CORS so any web player can use them; <c>/ext/{owner}/{external_id}.m3u8</c>
 /// redirects to the master of the owner's asset with that external id. Whether an asset exists, and which
 /// version to read, comes from its record (<see cref="PublishedAssets"/>). Unauthenticated, so it answers only
 /// names the slicer writes (<see cref="IsServable"/>) with a media extension (<see cref="ContentTypes"/>);
@@ -62,12 +62,14 @@ public static class ContentApi
             && !segment.AsSpan().ContainsAnyExcept(NameCharacters));
     }
 
-    private static async Task<IResult> Master(string asset, PublishedAssets published, IBlobStore blobs, CancellationToken cancellationToken) =>
+    private static async Task<IResult> Master(
+        string asset, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken) =>
         await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await ServeAsync(blobs, AssetLayout.Master(asset, version), "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
+            ? await BlobResponses.ServeAsync(http, blobs, clock, AssetLayout.Master(asset, version), "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
 
-    private static async Task<IResult> File(string asset, string path, PublishedAssets published, IBlobStore blobs, CancellationToken cancellationToken)
+    private static async Task<IResult> File(
+        string asset, string path, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!IsServable(path) || !ContentTypes.TryGet(path, out var contentType))
         {
@@ -76,7 +78,7 @@ public static class ContentApi
 
         // Only a published asset (its record written after every file) serves files, from its current version.
         return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await ServeAsync(blobs, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+            ? await BlobResponses.ServeAsync(http, blobs, clock, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
     }
 
@@ -93,14 +95,6 @@ public static class ContentApi
 
         var asset = await assets.GetByExternalIdAsync(owner, externalId, cancellationToken).ConfigureAwait(false);
         return asset is null ? Results.NotFound() : new NoStoreRedirect($"/{asset.Id}{extension}");
-    }
-
-    private static async Task<IResult> ServeAsync(IBlobStore blobs, string key, string contentType, CancellationToken cancellationToken)
-    {
-        var blob = await blobs.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-        return blob is null
-            ? Results.NotFound()
-            : Results.Stream(blob.Content, contentType, lastModified: blob.LastModified, enableRangeProcessing: true);
     }
 
     private sealed class NoStoreRedirect(string location) : IResult

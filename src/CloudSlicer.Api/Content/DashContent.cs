@@ -70,7 +70,7 @@ public static class DashContent
 
     private static async Task<byte[]?> ReadAsync(IBlobStore blobs, string key, CancellationToken cancellationToken)
     {
-        using var blob = await blobs.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        using var blob = await blobs.OpenReadAsync(key, range: null, cancellationToken).ConfigureAwait(false);
         if (blob is null)
         {
             return null;

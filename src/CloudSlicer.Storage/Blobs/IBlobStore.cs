@@ -2,7 +2,8 @@ namespace CloudSlicer.Storage.Blobs;
 
 /// <summary>
 /// Where assets live: keys are relative paths with '/' separators (e.g. "assets/{id}/a/seg_00001.m4s").
-/// Local disk in the one-box shape, S3 when scaled out.
+/// Local disk in the one-box shape, S3 when scaled out. Reads name the bytes they want (<see cref="BlobRange"/>)
+/// and get exactly those, so no caller needs a seekable stream and an object store answers with one ranged GET.
 /// </summary>
 public interface IBlobStore
 {
@@ -11,16 +12,18 @@ public interface IBlobStore
 
     Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
-    /// <summary>Opens a blob for reading (seekable, for range requests), or null when it does not exist.</summary>
-    Task<BlobRead?> OpenReadAsync(string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens the bytes <paramref name="range"/> selects (the whole blob when null), or null when the blob does not
+    /// exist. A range that selects no byte (it starts at or past the end, or asks for the last 0) opens an empty
+    /// read with <see cref="BlobRead.Count"/> 0: the caller answers "not satisfiable" with the length it carries.
+    /// </summary>
+    Task<BlobRead?> OpenReadAsync(string key, BlobRange? range, CancellationToken cancellationToken);
+
+    /// <summary>The blob's length and validators without its content (a HEAD), or null when it does not exist.</summary>
+    Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Deletes every blob whose key starts with <paramref name="prefix"/>.</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
-}
-
-public sealed record BlobRead(Stream Content, long Length, DateTimeOffset LastModified) : IDisposable
-{
-    public void Dispose() => Content.Dispose();
 }

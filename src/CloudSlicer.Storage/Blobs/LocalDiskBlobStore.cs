@@ -1,3 +1,6 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
 namespace CloudSlicer.Storage.Blobs;
 
 /// <summary>
@@ -15,6 +18,7 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         try
         {
+            KeepNewerThanExisting(localPath, target);
             File.Move(localPath, target, overwrite: true);
             return Task.CompletedTask;
         }
@@ -30,17 +34,17 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = TempNameFor(target);
         await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken).ConfigureAwait(false);
+        KeepNewerThanExisting(temp, target);
         File.Move(temp, target, overwrite: true);
     }
 
-    public Task<BlobRead?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    public Task<BlobRead?> OpenReadAsync(string key, BlobRange? range, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
+        SafeFileHandle file;
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
-            var info = new FileInfo(path);
-            return Task.FromResult<BlobRead?>(new BlobRead(stream, stream.Length, info.LastWriteTimeUtc));
+            file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or PathTooLongException
             || (ex is UnauthorizedAccessException && Directory.Exists(path)))
@@ -48,6 +52,26 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
             // A directory, or a name the file system cannot hold, is simply not a blob.
             return Task.FromResult<BlobRead?>(null);
         }
+
+        try
+        {
+            // Length and time from the handle, not the path: they describe the very file being read even if the key
+            // is overwritten meanwhile.
+            var info = InfoOf(RandomAccess.GetLength(file), File.GetLastWriteTimeUtc(file));
+            var (offset, count) = range?.Resolve(info.Length) ?? (0, info.Length);
+            return Task.FromResult<BlobRead?>(new BlobRead(new FileSliceStream(file, offset, count), info, offset, count));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(PathOf(key));
+        return Task.FromResult(file.Exists ? InfoOf(file.Length, file.LastWriteTimeUtc) : null);
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
@@ -81,6 +105,26 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
         return Path.Combine(_root, key);
     }
 
+    /// <summary>
+    /// The ETag is the length and write time, as ASP.NET's static files make theirs: cheap, and it changes on every
+    /// overwrite because <see cref="KeepNewerThanExisting"/> moves the time forward.
+    /// </summary>
+    private static BlobInfo InfoOf(long length, DateTime lastWriteUtc) =>
+        new(length, string.Create(CultureInfo.InvariantCulture, $"\"{length:x}-{lastWriteUtc.Ticks:x}\""), new DateTimeOffset(lastWriteUtc, TimeSpan.Zero));
+
+    /// <summary>
+    /// An overwrite must move the write time forward, or a cache holding the old content would be told it is
+    /// current: file times tick at the kernel's coarse clock (milliseconds), and a moved file may be older still.
+    /// </summary>
+    private static void KeepNewerThanExisting(string replacement, string target)
+    {
+        var existing = File.GetLastWriteTimeUtc(target);   // 1601 when there is no target
+        if (File.GetLastWriteTimeUtc(replacement) <= existing)
+        {
+            File.SetLastWriteTimeUtc(replacement, existing.AddTicks(1));
+        }
+    }
+
     private static string TempNameFor(string target) => $"{target}.{Guid.NewGuid():N}.tmp";
 
     private static async Task CopyThenMoveAsync(string source, string target, CancellationToken cancellationToken)
@@ -92,6 +136,7 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
             await from.CopyToAsync(to, cancellationToken).ConfigureAwait(false);
         }
 
+        KeepNewerThanExisting(temp, target);
         File.Move(temp, target, overwrite: true);
         File.Delete(source);
     }

@@ -254,7 +254,9 @@ internal sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
         Record(key);
     }
 
-    public Task<BlobRead?> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
+    public Task<BlobRead?> OpenReadAsync(string key, BlobRange? range, CancellationToken cancellationToken) => inner.OpenReadAsync(key, range, cancellationToken);
+
+    public Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken) => inner.GetInfoAsync(key, cancellationToken);
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
 
