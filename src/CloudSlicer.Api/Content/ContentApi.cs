@@ -64,8 +64,8 @@ public static class ContentApi
 
     private static async Task<IResult> Master(
         string asset, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken) =>
-        await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await BlobResponses.ServeAsync(http, blobs, clock, AssetLayout.Master(asset, version), "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
+        await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+            ? await BlobResponses.ServeAsync(http, blobs, clock, version.Master, "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
 
     private static async Task<IResult> File(
@@ -77,8 +77,9 @@ public static class ContentApi
         }
 
         // Only a published asset (its record written after every file) serves files, from its current version.
-        return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await BlobResponses.ServeAsync(http, blobs, clock, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+        // A file the version shares with an earlier one is read where that version stored it.
+        return await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+            ? await BlobResponses.ServeAsync(http, blobs, clock, version.Key(path), contentType, cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
     }
 

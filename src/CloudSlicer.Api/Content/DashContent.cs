@@ -35,17 +35,17 @@ public static class DashContent
     private static async Task<IResult> MpdAsync(
         string asset, PublishedAssets published, IBlobStore blobs, IOptions<MediaOptions> media, DashManifestCache cache, CancellationToken cancellationToken)
     {
-        if (await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is not { } version)
+        if (await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return Results.NotFound();
         }
 
-        var key = (asset, version);
+        var key = (asset, current.Version);
         if (!cache.Entries.TryGetValue(key, out string? mpd) || mpd is null)
         {
             try
             {
-                var master = await ReadAsync(blobs, AssetLayout.Master(asset, version), cancellationToken).ConfigureAwait(false);
+                var master = await ReadAsync(blobs, current.Master, cancellationToken).ConfigureAwait(false);
                 if (master is null)
                 {
                     return Results.NotFound();
@@ -53,7 +53,7 @@ public static class DashContent
 
                 mpd = await HlsAssetReader.BuildMpdAsync(
                     Encoding.UTF8.GetString(master), $"{asset}/", media.Value.AudioKbps * 1000L,
-                    (path, ct) => ReadAsync(blobs, AssetLayout.File(asset, version, path), ct),
+                    (path, ct) => ReadAsync(blobs, current.Key(path), ct),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (MediaException)
