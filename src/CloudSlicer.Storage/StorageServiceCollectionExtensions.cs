@@ -1,5 +1,6 @@
 using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Libraries;
 using CloudSlicer.Storage.Notifications;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Storage.Sqlite;
@@ -28,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AssetRemover>();
         services.AddSingleton<PublishedAssets>();
         services.AddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
+        services.AddSingleton<ILibraryStore, SqliteLibraryStore>();
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()
