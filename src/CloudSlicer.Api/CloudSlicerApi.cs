@@ -1,6 +1,7 @@
 using CloudSlicer.Api.Api2;
 using CloudSlicer.Api.Assets;
 using CloudSlicer.Api.Jobs;
+using CloudSlicer.Api.Libraries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,6 +34,15 @@ public static class CloudSlicerApi
         assets.MapMethods("/list", GetOrPost, AssetsApi.List);
         assets.MapMethods("/update", GetOrPost, AssetsApi.Update);
         assets.MapMethods("/delete", GetOrPost, AssetsApi.Delete);
+
+        var libraries = routes.MapApi2Group("/api2/library");
+        libraries.MapMethods("/create", GetOrPost, LibrariesApi.Create);
+        libraries.MapMethods("/list", GetOrPost, LibrariesApi.List);
+        libraries.MapMethods("/add_assets", GetOrPost, LibrariesApi.AddAssets);
+        libraries.MapMethods("/remove_assets", GetOrPost, LibrariesApi.RemoveAssets);
+        libraries.MapMethods("/share", GetOrPost, LibrariesApi.Share);
+        libraries.MapMethods("/unshare", GetOrPost, LibrariesApi.Unshare);
+        libraries.MapMethods("/delete", GetOrPost, LibrariesApi.Delete);
         return api;
     }
 }

@@ -1,5 +1,6 @@
 using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Libraries;
 using CloudSlicer.Storage.Notifications;
 using CloudSlicer.Storage.Owners;
 using CloudSlicer.Storage.Slicers;
@@ -30,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<PublishedAssets>();
         services.AddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
         services.AddSingleton<ISlicerRegistry, SqliteSlicerRegistry>();
+        services.AddSingleton<ILibraryStore, SqliteLibraryStore>();
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()

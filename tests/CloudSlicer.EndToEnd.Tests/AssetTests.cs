@@ -88,7 +88,7 @@ public sealed class AssetTests(Sources sources) : IClassFixture<Sources>, IAsync
     }
 
     [Theory]
-    [InlineData("libraries", "lib-1", "libraries is not available yet")]
+    [InlineData("libraries", "lib\u0007", "libraries must be")]
     [InlineData("meta_int", "season=two", "meta_int")]
     [InlineData("autoexpire", "-3", "autoexpire")]
     public async Task An_unusable_record_setting_is_refused_at_create_time_naming_it(string key, string value, string fragment)

@@ -14,7 +14,8 @@ namespace CloudSlicer.Api.Assets;
 /// </summary>
 public static class AssetDto
 {
-    public static JsonObject From(AssetManifest asset, PublicUrls urls)
+    /// <param name="libraries">The ids of the owner's libraries that hold the asset (none when not given).</param>
+    public static JsonObject From(AssetManifest asset, PublicUrls urls, IReadOnlyList<string>? libraries = null)
     {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentNullException.ThrowIfNull(urls);
@@ -48,7 +49,7 @@ public static class AssetDto
             ["expires"] = asset.Expires ?? 0,
             ["require_drm"] = 0,
             ["skip_drm"] = asset.SkipDrm ? 1 : 0,
-            ["libraries"] = new JsonArray(),
+            ["libraries"] = new JsonArray((libraries ?? []).Select(l => (JsonNode?)l).ToArray()),
             ["orig_filename"] = asset.OrigFilename,
             ["meta"] = meta,
             ["break_offsets"] = new JsonArray(asset.BreakOffsets.Select(b =>

@@ -5,6 +5,7 @@ using CloudSlicer.Api.Hosting;
 using CloudSlicer.Core;
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Storage.Assets;
+using CloudSlicer.Storage.Libraries;
 using Microsoft.AspNetCore.Http;
 
 namespace CloudSlicer.Api.Assets;
@@ -20,7 +21,7 @@ public static class AssetsApi
 
     private static readonly string[] Selectors = ["id", "external_id", "ids", "external_ids"];
 
-    public static async Task<IResult> Get(Api2Request request, IAssetStore assets, PublicUrls urls, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(Api2Request request, IAssetStore assets, ILibraryStore libraries, PublicUrls urls, CancellationToken cancellationToken)
     {
         var given = Selectors.Where(s => request.Params[s] is not null).ToList();
         if (given.Count != 1)
@@ -32,28 +33,32 @@ public static class AssetsApi
         {
             case "id" or "external_id":
                 var asset = await FindAsync(request, assets, cancellationToken).ConfigureAwait(false);
-                return Api2Results.Ok(new JsonObject { ["asset"] = AssetDto.From(asset, urls) });
+                var of = await libraries.LibrariesOfAsync(request.Owner, [asset.Id], cancellationToken).ConfigureAwait(false);
+                return Api2Results.Ok(new JsonObject { ["asset"] = AssetDto.From(asset, urls, of.GetValueOrDefault(asset.Id)) });
             default:
                 var byExternalId = given[0] == "external_ids";
                 var wanted = request.RequireStringList(given[0], MaxIds).Distinct(StringComparer.Ordinal).ToList();
                 var lookup = wanted.Where(id => byExternalId || Ids.IsValid(id)).ToList();
                 var found = lookup.Count == 0 ? [] : await assets.GetManyAsync(request.Owner, lookup, byExternalId, cancellationToken).ConfigureAwait(false);
                 var byKey = found.ToDictionary(a => byExternalId ? a.ExternalId! : a.Id, StringComparer.Ordinal);
+                var libraryIds = await libraries.LibrariesOfAsync(request.Owner, found.Select(a => a.Id).ToList(), cancellationToken).ConfigureAwait(false);
                 return Api2Results.Ok(new JsonObject
                 {
-                    ["assets"] = new JsonArray(wanted.Where(byKey.ContainsKey).Select(k => (JsonNode?)AssetDto.From(byKey[k], urls)).ToArray()),
+                    ["assets"] = new JsonArray(wanted.Where(byKey.ContainsKey)
+                        .Select(k => (JsonNode?)AssetDto.From(byKey[k], urls, libraryIds.GetValueOrDefault(byKey[k].Id))).ToArray()),
                     ["not_found"] = new JsonArray(wanted.Where(k => !byKey.ContainsKey(k)).Select(k => (JsonNode?)Api2Echo.Text(k)).ToArray()),
                 });
         }
     }
 
-    public static async Task<IResult> List(Api2Request request, IAssetStore assets, PublicUrls urls, CancellationToken cancellationToken)
+    public static async Task<IResult> List(Api2Request request, IAssetStore assets, ILibraryStore libraries, PublicUrls urls, CancellationToken cancellationToken)
     {
         var limit = request.GetInt("limit", MaxListLimit, min: 0, max: MaxListLimit);
         var skip = request.GetInt("skip", 0, min: 0, max: int.MaxValue);
         var search = OptionalString(request, "search", MaxSearchLength);
         var list = await assets.ListAsync(request.Owner, limit, skip, search, cancellationToken).ConfigureAwait(false);
-        return Api2Results.Ok(new JsonObject { ["assets"] = new JsonArray(list.Select(a => (JsonNode?)AssetDto.From(a, urls)).ToArray()) });
+        var of = list.Count == 0 ? new Dictionary<string, IReadOnlyList<string>>() : await libraries.LibrariesOfAsync(request.Owner, list.Select(a => a.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        return Api2Results.Ok(new JsonObject { ["assets"] = new JsonArray(list.Select(a => (JsonNode?)AssetDto.From(a, urls, of.GetValueOrDefault(a.Id))).ToArray()) });
     }
 
     /// <summary><c>id</c> or <c>external_id</c> names the asset; with both, the asset <c>id</c> takes the external id.</summary>

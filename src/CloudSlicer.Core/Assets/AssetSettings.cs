@@ -7,7 +7,7 @@ namespace CloudSlicer.Core.Assets;
 /// <summary>
 /// The Slicebot settings that end up on the asset record rather than in the media: <c>external_id</c>
 /// (with <c>auto_replace</c> or the <c>_replace:</c> prefix), <c>meta</c>, <c>meta_int</c>, <c>autoexpire</c>,
-/// <c>skip_drm</c>. (<c>desc</c> is read by SlicerArgs itself; <c>libraries</c> is refused until libraries exist.)
+/// <c>skip_drm</c>, <c>libraries</c>. (<c>desc</c> is read by SlicerArgs itself.)
 /// </summary>
 public sealed record AssetSettings
 {
@@ -15,6 +15,8 @@ public sealed record AssetSettings
     public const int MaxMetaFields = 100;
     public const int MaxMetaFieldLength = 64;
     public const int MaxMetaValueLength = 4096;
+    public const int MaxLibraries = 20;
+    public const int MaxLibraryNameLength = 255;
 
     /// <summary>Ten years: a larger value is almost certainly a mistake, and it keeps the expiry time in range.</summary>
     public const int MaxAutoexpireHours = 24 * 366 * 10;
@@ -37,6 +39,12 @@ public sealed record AssetSettings
     public int AutoexpireHours { get; init; }
 
     public bool SkipDrm { get; init; }
+
+    /// <summary>
+    /// <c>libraries</c>: the owner's libraries (by id or desc) the new asset joins when it is published. Only the
+    /// shape is checked here; the names are resolved against the owner's libraries at publish time.
+    /// </summary>
+    public IReadOnlyList<string> Libraries { get; init; } = [];
 
     /// <summary>Whether <paramref name="key"/> is one of the settings read here.</summary>
     public static bool Handles(string key) =>
@@ -94,8 +102,14 @@ public sealed record AssetSettings
                 settings = settings with { AutoexpireHours = hours };
                 return true;
             case "libraries":
-                error = "libraries is not available yet on this server (the library API comes in a later release); create the job without it";
-                return false;
+                if (!TryLibraries(value, out var libraries))
+                {
+                    error = $"libraries must be a comma-separated string or a list of library ids or names (at most {MaxLibraries}, each 1 to {MaxLibraryNameLength} characters without control characters)";
+                    return false;
+                }
+
+                settings = settings with { Libraries = libraries };
+                return true;
             default:
                 throw new ArgumentException($"'{key}' is not an asset setting", nameof(key));
         }
@@ -147,6 +161,35 @@ public sealed record AssetSettings
         }
 
         return true;
+    }
+
+    /// <summary>Slicebot's <c>libraries = a,b</c> (a .cfg line or a string arg) or a JSON list; blank entries are dropped.</summary>
+    private static bool TryLibraries(JsonNode? value, out IReadOnlyList<string> libraries)
+    {
+        libraries = [];
+        IEnumerable<string?> entries = value switch
+        {
+            JsonArray list => list.Select(ScalarText),
+            _ when ScalarText(value) is { } text => text.Split(','),
+            _ => [null],
+        };
+        var names = new List<string>();
+        foreach (var entry in entries)
+        {
+            var name = entry?.Trim();
+            if (name is null || name.Length > MaxLibraryNameLength || name.Any(char.IsControl))
+            {
+                return false;
+            }
+
+            if (name.Length > 0 && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        libraries = names;
+        return names.Count <= MaxLibraries;
     }
 
     private static bool TryFlag(string? text, out bool flag)

@@ -2,6 +2,8 @@ using System.Text.Json;
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Blobs;
+using CloudSlicer.Storage.Libraries;
+using Microsoft.Extensions.Logging;
 
 namespace CloudSlicer.Slicer.Handlers;
 
@@ -12,7 +14,8 @@ namespace CloudSlicer.Slicer.Handlers;
 /// the switch removes only this version's files: an existing asset is never touched. Assets that held the
 /// external id under <c>auto_replace</c> are deleted once the new one is published.
 /// </summary>
-public sealed class AssetPublisher(IBlobStore blobs, IAssetStore assets, AssetRemover remover, PublishedAssets published)
+public sealed partial class AssetPublisher(
+    IBlobStore blobs, IAssetStore assets, AssetRemover remover, PublishedAssets published, ILibraryStore libraries, ILogger<AssetPublisher> logger)
 {
     private const int ParallelUploads = 8;
 
@@ -139,6 +142,40 @@ public sealed class AssetPublisher(IBlobStore blobs, IAssetStore assets, AssetRe
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{version}/{name.Name}{(name.IsDirectory ? "/" : "")}");
 
     /// <summary>
+    /// The Slicebot <c>libraries</c> setting, after the asset is published: the asset joins the owner's libraries
+    /// named by id or desc (a new desc creates the library; an id of no library of the owner is skipped and
+    /// logged). If the store cannot be reached the new asset is withdrawn and the attempt fails, to be retried,
+    /// so a job that is done always has its asset in its libraries.
+    /// </summary>
+    public async Task JoinLibrariesAsync(AssetManifest record, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        LibraryJoin join;
+        try
+        {
+            join = await libraries.JoinAsync(record.Owner, record.Id, names, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await DiscardAsync(record.Id, CancellationToken.None).ConfigureAwait(false);
+            throw new JobFailedException("The asset could not be added to the libraries its 'libraries' setting names (the job store did not answer); it was withdrawn and will be made again", ex);
+        }
+
+        // No cancel check past this point: the asset is published, and a cancelled job's asset is undone by
+        // DiscardAsync when its completion is refused, which needs the output returned.
+        if (join.Unmatched.Count > 0)
+        {
+            LibrariesUnmatched(logger, record.Id, string.Join(", ", join.Unmatched));
+        }
+    }
+
+    /// <summary>
     /// Undoes a published new asset whose job could not be recorded as done (cancelled or taken over meanwhile).
     /// Only a first version is removed: a later version of an existing asset is never a reason to delete it.
     /// </summary>
@@ -176,4 +213,7 @@ public sealed class AssetPublisher(IBlobStore blobs, IAssetStore assets, AssetRe
 
     private Task DiscardVersionAsync(AssetManifest manifest, CancellationToken cancellationToken) =>
         blobs.DeletePrefixAsync(manifest.Version == 1 ? AssetLayout.Prefix(manifest.Id) : AssetLayout.VersionPrefix(manifest.Id, manifest.Version), cancellationToken);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Asset {Asset}: the libraries setting names no library of its owner for {Unmatched}; skipped")]
+    private static partial void LibrariesUnmatched(ILogger logger, string asset, string unmatched);
 }

@@ -71,13 +71,14 @@ public sealed class CreateAssetHandler(
             Thumbnails = encoded.Media.Thumbnails,
             BreakOffsets = encoded.Media.BreakOffsets,
         };
-        await publisher.PublishAsync(
+        var record = await publisher.PublishAsync(
             manifest,
             output,
             [(AssetLayout.MasterName, HlsMaster.Build(rays, source.HasAudio, $"{asset}/", media.AudioKbps))],
             args.Asset.AutoReplace,
             context.HeartbeatNow,
             cancellationToken).ConfigureAwait(false);
+        await publisher.JoinLibrariesAsync(record, args.Asset.Libraries, cancellationToken).ConfigureAwait(false);
         return new JobOutput(asset);
     }
 

@@ -91,11 +91,28 @@ public class SlicerArgsAssetSettingsTests
     }
 
     [Theory]
-    [InlineData("\"lib1\"")]
-    [InlineData("[\"lib1\"]")]
-    public void Libraries_are_refused_until_libraries_exist(string value)
+    [InlineData("\"Promos, 0123456789abcdef0123456789abcdef ,,Promos\"")]
+    [InlineData("[\"Promos\", \"0123456789abcdef0123456789abcdef\", \" \"]")]
+    public void Libraries_are_read_as_a_comma_separated_string_or_a_list_of_names_or_ids(string value)
+    {
+        var args = Parse($$"""{"libraries": {{value}}}""");
+        Assert.Equal(["Promos", "0123456789abcdef0123456789abcdef"], args.Asset.Libraries);
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 1}")]
+    [InlineData("[[\"lib\"]]")]
+    [InlineData("\"bad\\u0007name\"")]
+    public void Libraries_of_the_wrong_shape_are_refused_at_create_time(string value)
     {
         var error = Refused($$"""{"libraries": {{value}}}""");
-        Assert.Contains("libraries is not available yet", error, StringComparison.Ordinal);
+        Assert.Contains("libraries must be a comma-separated string or a list", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_libraries_than_the_limit_are_refused()
+    {
+        var names = string.Join(',', Enumerable.Range(0, AssetSettings.MaxLibraries + 1).Select(i => $"lib{i}"));
+        Assert.Contains("at most 20", Refused($$"""{"libraries": "{{names}}"}"""), StringComparison.Ordinal);
     }
 }

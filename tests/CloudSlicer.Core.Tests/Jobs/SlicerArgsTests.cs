@@ -29,8 +29,7 @@ public class SlicerArgsTests
     public void Every_documented_setting_is_accepted()
     {
         var all = new JsonObject();
-        // libraries is accepted as a name but refused as a value until libraries exist (SlicerArgsAssetSettingsTests).
-        foreach (var key in SlicerArgs.AcceptedKeys.Where(k => k != "libraries"))
+        foreach (var key in SlicerArgs.AcceptedKeys)
         {
             all[key] = key switch
             {

@@ -28,7 +28,9 @@ public sealed class AssetPublisherTests : IDisposable
         _database = new SqliteDatabase(Path.Combine(_root, "cloudslicer.db"));
         _assets = new SqliteAssetStore(_database, new FakeTimeProvider());
         _published = new PublishedAssets(_assets, TimeProvider.System);
-        _publisher = new AssetPublisher(_blobs, _assets, new AssetRemover(_assets, _blobs, _published), _published);
+        _publisher = new AssetPublisher(
+            _blobs, _assets, new AssetRemover(_assets, _blobs, _published), _published,
+            new SqliteLibraryStore(_database, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger<AssetPublisher>.Instance);
     }
 
     public void Dispose()
