@@ -26,7 +26,8 @@ public sealed class QuickClipFixture : IAsyncLifetime
         Directory.CreateDirectory(_sources);
         await MediaClips.GenerateAsync(Path.Combine(_sources, "source.mp4"), new MediaClipSpec { Duration = TimeSpan.FromSeconds(14.5), Width = 480, Height = 270, FrameRate = 30 });
         _files = await LoopbackFileServer.StartAsync(_sources);
-        Server = await ServerProcess.StartAsync(_data.Path);
+        // veryfast as in production: B-frames, so the edges' composition offsets are placed on the timeline too.
+        Server = await ServerProcess.StartAsync(_data.Path, new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryfast" });
         Http = new HttpClient { BaseAddress = new Uri(Server.Url) };
         Client = new Api2Client(Http, Server.Owner!, Server.Secret!);
         var id = await Client.CreateAsync(_files.UrlOf("source.mp4"), new { description = "Source of clips" });
