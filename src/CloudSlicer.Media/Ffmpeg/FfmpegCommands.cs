@@ -203,16 +203,9 @@ public static partial class FfmpegCommands
     {
         var slice = FfmpegArgs.Seconds(Slices.SliceDuration);
         var sliceFrames = (long)Math.Ceiling(Slices.SliceDuration.TotalSeconds * ray.FrameRate);
-        args.Add("-map", $"[v_{ray.Name}]",
-            "-c:v", "libx264", "-preset", r.Preset,
-            // ultrafast turns the 8x8 transform off, and x264 then writes Constrained Baseline; with it on,
-            // every preset's stream is High, as the master's CODECS says.
-            "-x264-params", "8x8dct=1",
-            "-profile:v", "high", "-level:v", H264Level.Argument(H264Level.For(ray)),
-            "-b:v", FfmpegArgs.Kbps(ray.VideoKbps),
-            "-maxrate:v", FfmpegArgs.Kbps(ray.MaxKbps),
-            // One second at the cap: keeps a slice's bit rate near MaxKbps, which the master announces as peak.
-            "-bufsize:v", FfmpegArgs.Kbps(ray.MaxKbps),
+        args.Add("-map", $"[v_{ray.Name}]");
+        AddRayEncoder(args, r.Preset, ray);
+        args.Add(
             // Key frames come only where forced, at every slice boundary, identically in every ray:
             // no scene-cut key frames, and a GOP of two slices so x264 never adds one of its own.
             "-g", FfmpegArgs.Int(2 * sliceFrames), "-sc_threshold", "0",

@@ -24,6 +24,13 @@ public interface IBlobStore
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a copy of blob <paramref name="sourceKey"/> under <paramref name="destinationKey"/>, server side (a
+    /// quick clip reuses slices this way, never through the slicer's disk). Throws <see cref="FileNotFoundException"/>
+    /// when the source does not exist.
+    /// </summary>
+    Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken);
+
     /// <summary>Deletes every blob whose key starts with <paramref name="prefix"/>.</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
 }

@@ -74,6 +74,29 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
         return Task.FromResult(file.Exists ? InfoOf(file.Length, file.LastWriteTimeUtc) : null);
     }
 
+    /// <summary>
+    /// A full copy into a temporary name, renamed into place like every write. (A hard link would cost nothing, but
+    /// .NET has no managed call for one; blobs are never changed in place, so a link would be safe when it comes.)
+    /// </summary>
+    public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        var source = PathOf(sourceKey);
+        var target = PathOf(destinationKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = TempNameFor(target);
+        try
+        {
+            File.Copy(source, temp);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"blob '{sourceKey}' does not exist");
+        }
+
+        File.Move(temp, target, overwrite: true);
+        return Task.CompletedTask;
+    }
+
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(File.Exists(PathOf(key)));
 

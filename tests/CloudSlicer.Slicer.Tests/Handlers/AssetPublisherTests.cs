@@ -262,6 +262,12 @@ internal sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
 
+    public async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        await inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
+        Record(destinationKey);
+    }
+
     public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken) => inner.DeletePrefixAsync(prefix, cancellationToken);
 
     private void Record(string key)
