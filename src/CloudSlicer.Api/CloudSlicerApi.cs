@@ -28,6 +28,9 @@ public static class CloudSlicerApi
         api.MapMethods("/jobs/add_track_audio", GetOrPost, AssetJobsApi.AddTrackAudio);
         api.MapMethods("/jobs/add_track_vtt", GetOrPost, AssetJobsApi.AddTrackVtt);
         api.MapMethods("/jobs/replace_track_vtt", GetOrPost, AssetJobsApi.ReplaceTrackVtt);
+        api.MapMethods("/jobs/copy-from-library", GetOrPost, LibraryJobsApi.CopyFromLibrary);
+        api.MapMethods("/batch/copy-from-library", GetOrPost, LibraryJobsApi.BatchCopyFromLibrary);
+        api.MapMethods("/batch/get-job-states", GetOrPost, LibraryJobsApi.GetBatchJobStates);
 
         var assets = routes.MapApi2Group("/api2/asset");
         assets.MapMethods("/get", GetOrPost, AssetsApi.Get);

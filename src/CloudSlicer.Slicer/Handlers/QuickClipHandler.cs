@@ -125,7 +125,7 @@ public sealed class QuickClipHandler(
         {
             foreach (var part in new[] { HlsOutput.InitName, segment.Uri })
             {
-                using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, $"{top.Name}/{part}"), cancellationToken).ConfigureAwait(false)
+                using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, $"{top.Name}/{part}"), null, cancellationToken).ConfigureAwait(false)
                     ?? throw new JobFailedException($"Asset {source.Id} is missing its file {top.Name}/{part}; it cannot be clipped");
                 await blob.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
             }
@@ -142,7 +142,7 @@ public sealed class QuickClipHandler(
 
     private async Task<string> ReadTextAsync(AssetManifest source, string relative, CancellationToken cancellationToken)
     {
-        using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, relative), cancellationToken).ConfigureAwait(false)
+        using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, relative), null, cancellationToken).ConfigureAwait(false)
             ?? throw new JobFailedException($"Asset {source.Id} is missing its file {relative}; it cannot be clipped");
         using var reader = new StreamReader(blob.Content);
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);

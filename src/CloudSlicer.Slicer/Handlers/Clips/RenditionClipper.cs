@@ -150,9 +150,9 @@ internal sealed class RenditionClipper(
 
     private async Task<byte[]> ReadAsync(string relative, CancellationToken cancellationToken)
     {
-        using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, relative), cancellationToken).ConfigureAwait(false)
+        using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, relative), null, cancellationToken).ConfigureAwait(false)
             ?? throw new JobFailedException($"Asset {source.Id} is missing its file {relative}; it cannot be clipped");
-        using var memory = new MemoryStream((int)blob.Length);
+        using var memory = new MemoryStream((int)blob.Count);
         await blob.Content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
         return memory.ToArray();
     }
