@@ -104,6 +104,13 @@ public sealed partial class Api2Middleware
                 throw new BadHttpRequestException("body too large", StatusCodes.Status413PayloadTooLarge);
             }
 
+            // What every api2 client sends: read off the pipe. Anything else (a charset, multipart) takes the
+            // framework's form reader, which knows those.
+            if (string.Equals(request.ContentType, Api2Form.ContentType, StringComparison.OrdinalIgnoreCase))
+            {
+                return await Api2Form.ReadAsync(request.BodyReader, http.RequestAborted).ConfigureAwait(false);
+            }
+
             IFormCollection form;
             try
             {

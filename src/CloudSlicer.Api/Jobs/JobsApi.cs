@@ -35,13 +35,9 @@ public static class JobsApi
             new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString(), spec),
             cancellationToken).ConfigureAwait(false);
 
-        var body = new JsonObject { ["job"] = JobDto.From(job, urls) };
-        if (illegal.Count > 0)
-        {
-            body["illegal_slicer_args"] = new JsonArray(illegal.Select(k => (JsonNode?)Api2Echo.Text(k)).ToArray());
-        }
-
-        return Api2Results.Ok(body);
+        return JobDto.Ok(job, urls, illegal.Count > 0
+            ? new JsonObject { ["illegal_slicer_args"] = new JsonArray(illegal.Select(k => (JsonNode?)Api2Echo.Text(k)).ToArray()) }
+            : null);
     }
 
     public static async Task<IResult> Get(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
@@ -50,7 +46,7 @@ public static class JobsApi
         var job = Ids.IsValid(id) ? await queue.GetAsync(request.Owner, id, cancellationToken).ConfigureAwait(false) : null;
         return job is null
             ? NotFound(id)
-            : Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) });
+            : JobDto.Ok(job, urls);
     }
 
     public static async Task<IResult> List(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
@@ -71,7 +67,7 @@ public static class JobsApi
 
         return await queue.CancelAsync(request.Owner, id, cancellationToken).ConfigureAwait(false) switch
         {
-            CancelOutcome.Cancelled(var job) => Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) }),
+            CancelOutcome.Cancelled(var job) => JobDto.Ok(job, urls),
             CancelOutcome.AlreadyFinished(var job) => Api2Results.Error(
                 $"Job {id} is already {job.State.ToWire()}; only waiting and assigned jobs can be cancelled"),
             CancelOutcome.NotFound => NotFound(id),

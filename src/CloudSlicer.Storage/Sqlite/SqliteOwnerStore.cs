@@ -5,12 +5,17 @@ using CloudSlicer.Storage.Owners;
 
 namespace CloudSlicer.Storage.Sqlite;
 
-/// <summary>Owners and their API keys in the SQLite file. Keys are secrets: nothing here logs them.</summary>
-public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IOwnerStore
+/// <summary>
+/// Owners and their API keys in the SQLite file. Keys are secrets: nothing here logs them. Enabled keys are
+/// cached per owner (<see cref="SqliteKeyCache"/>); every key change, from any process, counts at the next read.
+/// </summary>
+public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IOwnerStore, IDisposable
 {
     // 30 random bytes are exactly 40 base64url characters (no padding): the length of the hosted
     // service's keys, and safe in URLs, shells and config files.
     private const int SecretBytes = 30;
+
+    private readonly SqliteKeyCache _enabledKeys = new(db);
 
     public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken)
     {
@@ -43,8 +48,8 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
         return rows is [true];
     }
 
-    public async Task<IReadOnlyList<string>> GetEnabledKeysAsync(string owner, CancellationToken cancellationToken) =>
-        await db.QueryAsync(SqliteSql.EnabledKeys, [("@owner", owner)], r => r.GetString(0), cancellationToken);
+    public Task<IReadOnlyList<string>> GetEnabledKeysAsync(string owner, CancellationToken cancellationToken) =>
+        _enabledKeys.GetEnabledKeysAsync(owner, cancellationToken);
 
     public async Task<OwnerCredentials?> AddKeyAsync(string owner, CancellationToken cancellationToken)
     {
@@ -60,6 +65,9 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
 
     public async Task<bool> DisableKeyAsync(string owner, string key, CancellationToken cancellationToken) =>
         await db.ExecuteAsync(SqliteSql.DisableKey, [("@key", key), ("@owner", owner)], cancellationToken) == 1;
+
+    /// <summary>Closes the key cache's own connection (before the database's pool is cleared).</summary>
+    public void Dispose() => _enabledKeys.Dispose();
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
