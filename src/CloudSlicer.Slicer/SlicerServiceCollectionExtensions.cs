@@ -21,6 +21,9 @@ public static class SlicerServiceCollectionExtensions
         services.AddMedia(configuration);
         services.AddSingleton<AssetPublisher>();
         services.AddSingleton<IJobHandler, CreateAssetHandler>();
+        services.AddSingleton<Handlers.Captions.CaptionTrackWork>();
+        services.AddSingleton<IJobHandler, AddTrackVttHandler>();
+        services.AddSingleton<IJobHandler, ReplaceTrackVttHandler>();
         services.AddHostedService<SlicerService>();
         services.AddNotifications();
         return services;

@@ -74,9 +74,10 @@ public static class ContentApi
             return Results.NotFound();
         }
 
-        // Only a published asset (its record written after every file) serves files, from its current version.
-        return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await ServeAsync(blobs, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+        // Only a published asset (its record written after every file) serves files, from its current version
+        // (or the earlier version that stored a file the current one shares).
+        return await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+            ? await ServeAsync(blobs, version.Key(path), contentType, cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
     }
 
