@@ -22,6 +22,9 @@ public static class SlicerServiceCollectionExtensions
         services.AddSingleton<AssetPublisher>();
         services.AddSingleton<IJobHandler, CreateAssetHandler>();
         services.AddSingleton<IJobHandler, QuickClipHandler>();
+        services.AddSingleton<Handlers.Captions.CaptionTrackWork>();
+        services.AddSingleton<IJobHandler, AddTrackVttHandler>();
+        services.AddSingleton<IJobHandler, ReplaceTrackVttHandler>();
         services.AddHostedService<SlicerService>();
         services.AddNotifications();
         return services;

@@ -35,6 +35,9 @@ if (playback.player === 'hls') {
       noteBuffered(type, ranges);
     }
   });
+  if (params.get('subtitles')) {
+    watchSubtitles(hls);
+  }
   hls.loadSource(src);
   hls.attachMedia(video);
 } else if (playback.player === 'dash') {
@@ -47,4 +50,39 @@ if (playback.player === 'hls') {
   dash.initialize(video, src, true);
 } else {
   playback.fatal = `unknown player '${playback.player}'`;
+}
+
+// ?subtitles=1 (hls.js): the subtitle tracks hls.js lists, in playback.subtitleTracks ({ name, lang }), and the text
+// of every cue the browser showed from them, in playback.subtitleCues. The first track is switched on and shown.
+function watchSubtitles(hls) {
+  playback.subtitleTracks = [];
+  playback.subtitleCues = [];
+  hls.subtitleDisplay = true;
+  hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_, data) => {
+    playback.subtitleTracks = data.subtitleTracks.map((t) => ({ name: t.name, lang: t.lang }));
+  });
+  // The tracks are not DEFAULT, so nothing is selected by itself; selecting before the media is attached is
+  // not kept, so the first track is switched on once the media has played.
+  const selectFirst = () => {
+    if (hls.subtitleTracks.length > 0 && hls.subtitleTrack < 0) {
+      hls.subtitleTrack = 0;
+    }
+  };
+  const noteCues = (track) => {
+    for (const cue of Array.from(track.activeCues || [])) {
+      if (!playback.subtitleCues.includes(cue.text)) {
+        playback.subtitleCues.push(cue.text);
+      }
+    }
+  };
+  video.textTracks.addEventListener('addtrack', (e) => e.track.addEventListener('cuechange', () => noteCues(e.track)));
+  // What the browser holds per text track (its mode and first cues' times), for a report that explains a miss.
+  video.addEventListener('timeupdate', () => {
+    selectFirst();
+    Array.from(video.textTracks).forEach(noteCues);
+    playback.textTracks = Array.from(video.textTracks).map((t) => ({
+      label: t.label, mode: t.mode, cues: t.cues ? t.cues.length : -1,
+      first: t.cues && t.cues.length > 0 ? [t.cues[0].startTime, t.cues[0].endTime] : null,
+    }));
+  });
 }

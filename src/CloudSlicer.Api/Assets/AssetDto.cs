@@ -9,7 +9,7 @@ namespace CloudSlicer.Api.Assets;
 /// <c>state</c>, <c>external_id</c>, <c>created</c>, <c>job_type</c>, <c>rays</c>, <c>slices</c>, <c>slice_dur</c>,
 /// <c>autoexpire</c>, <c>require_drm</c>, <c>libraries</c>, <c>orig_filename</c>, <c>meta</c>,
 /// <c>break_offsets</c>, <c>poster_url</c>, <c>thumb_url</c>, <c>thumbs</c>, <c>playback_url</c>) plus
-/// CloudSlicer's own: <c>owner</c>, <c>job</c>, <c>version</c>, <c>expires</c>, <c>skip_drm</c>, <c>audio_tracks</c>.
+/// CloudSlicer's own: <c>owner</c>, <c>job</c>, <c>version</c>, <c>expires</c>, <c>skip_drm</c>, <c>audio_tracks</c>, <c>caption_tracks</c>.
 /// URLs are absolute, on the public base URL.
 /// </summary>
 public static class AssetDto
@@ -80,9 +80,20 @@ public static class AssetDto
                 ["kbps"] = r.Kbps,
                 ["url"] = root + r.Path,
             }).ToArray()),
+            ["caption_tracks"] = CaptionTracks(asset, root),
             ["owner"] = asset.Owner,
             ["job"] = asset.Job,
             ["version"] = asset.Version,
         };
     }
+
+    /// <summary>The WebVTT subtitle tracks, numbered as <c>track_num</c> of <c>/jobs/replace_track_vtt</c> counts them.</summary>
+    private static JsonArray CaptionTracks(AssetManifest asset, string root) =>
+        new(asset.Renditions.Where(r => r.Kind == Rendition.Subtitles).Select((r, i) => (JsonNode?)new JsonObject
+        {
+            ["track_num"] = i,
+            ["lang"] = r.Lang,
+            ["desc"] = r.Desc,
+            ["url"] = root + r.Path,
+        }).ToArray());
 }

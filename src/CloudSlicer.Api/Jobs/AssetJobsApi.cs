@@ -5,6 +5,7 @@ using CloudSlicer.Api.Api2;
 using CloudSlicer.Api.Hosting;
 using CloudSlicer.Core;
 using CloudSlicer.Core.Assets;
+using CloudSlicer.Core.Jobs;
 using CloudSlicer.Core.Jobs.Specs;
 using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Jobs;
@@ -72,10 +73,32 @@ public static class AssetJobsApi
 
     private static async Task<IResult> VttAsync(Api2Request request, IJobQueue queue, IAssetStore assets, PublicUrls urls, bool replace, CancellationToken cancellationToken)
     {
+        // An ext: asset whose create job is still running has no record yet (or is about to be replaced): say so.
+        if (request.Params["asset"] is JsonValue ext && ext.GetValueKind() == JsonValueKind.String
+            && ext.GetValue<string>() is { } text && text.StartsWith(ExternalPrefix, StringComparison.Ordinal) && text.Length > ExternalPrefix.Length)
+        {
+            await RefuseWhileBusyAsync(queue, request.Owner, null, text[ExternalPrefix.Length..], text, cancellationToken).ConfigureAwait(false);
+        }
+
         var asset = await ResolveAssetAsync(assets, request, cancellationToken).ConfigureAwait(false);
+        await RefuseWhileBusyAsync(queue, request.Owner, asset.Id, asset.ExternalId, asset.Id, cancellationToken).ConfigureAwait(false);
         var existing = asset.Renditions.Count(r => r.Kind == Rendition.Subtitles);
         var parsed = VttTrackRequest.Parse(request, asset.Id, existing, replace);
         return await EnqueueAsync(request, queue, urls, parsed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Captions are made on the asset's record as it stands: while a job still makes or changes the asset, the
+    /// track would be built on what that job is about to replace.
+    /// </summary>
+    private static async Task RefuseWhileBusyAsync(IJobQueue queue, string owner, string? asset, string? externalId, string named, CancellationToken cancellationToken)
+    {
+        if (await queue.FindActiveWorkAsync(owner, asset, externalId, cancellationToken).ConfigureAwait(false) is { } busy)
+        {
+            throw new Api2Exception(
+                $"Asset {Api2Echo.Text(named)} is still being {(busy.Kind == JobKind.Create ? "sliced" : "changed")}: job {busy.Id} ({busy.Kind.ToWire()}) is {busy.State.ToWire()}; "
+                + "add or replace captions once it is done");
+        }
     }
 
     internal static async Task<IResult> EnqueueAsync<TSpec>(Api2Request request, IJobQueue queue, PublicUrls urls, JobRequest<TSpec> parsed, CancellationToken cancellationToken)

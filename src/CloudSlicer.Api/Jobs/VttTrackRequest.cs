@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CloudSlicer.Api.Api2;
 using CloudSlicer.Core.Jobs;
 using CloudSlicer.Core.Jobs.Specs;
+using CloudSlicer.Media.Captions;
 
 namespace CloudSlicer.Api.Jobs;
 
@@ -40,13 +41,17 @@ public static class VttTrackRequest
 
             int? trackNum = replace ? TrackNum(track["track_num"], where, existingTracks) : null;
             var number = trackNum ?? existingTracks + tracks.Count;
+            var position = Api2Values.OptionalString(track["default_position"], $"{where}default_position", MaxCueSettingLength);
+            var vertical = Api2Values.OptionalString(track["default_vertical"], $"{where}default_vertical", MaxCueSettingLength);
+            RequireCueSettings(position, vertical, where);
             var source = new VttTrackSource(
                 url?.OriginalString,
                 data,
-                TrackFields.Lang(track, where),
+                // A replace without lang keeps the track's language (the slicer reads "" so), as it keeps its desc.
+                replace && track["lang"] is null ? "" : TrackFields.Lang(track, where),
                 TrackFields.Desc(track, where, fallback: ""),
-                Api2Values.OptionalString(track["default_position"], $"{where}default_position", MaxCueSettingLength),
-                Api2Values.OptionalString(track["default_vertical"], $"{where}default_vertical", MaxCueSettingLength),
+                position,
+                vertical,
                 Api2Values.Flag(track["subtitle_absolute_time"], $"{where}subtitle_absolute_time"),
                 trackNum);
             tracks.Add(source);
@@ -75,6 +80,19 @@ public static class VttTrackRequest
             : new JsonObject { ["tracks"] = new JsonArray([.. echoes]) };
         var kind = replace ? JobKind.ReplaceTrackVtt : JobKind.AddTrackVtt;
         return new JobRequest<VttTrackSpec>(kind, new VttTrackSpec(asset, tracks), args, [], asset);
+    }
+
+    /// <summary>The cue settings are checked now, so a word the slicer cannot use is the caller's error, not a failed job.</summary>
+    private static void RequireCueSettings(string? position, string? vertical, string where)
+    {
+        try
+        {
+            CueSettings.From(position, vertical);
+        }
+        catch (CaptionException ex)
+        {
+            throw new Api2Exception($"{where}{ex.Message}");
+        }
     }
 
     private static string Decode(JsonNode value, string where)

@@ -9,6 +9,7 @@ using CloudSlicer.Media;
 using CloudSlicer.Media.Ffmpeg;
 using CloudSlicer.Media.Hls;
 using CloudSlicer.Media.Probe;
+using CloudSlicer.Slicer.Handlers.Captions;
 using CloudSlicer.Slicer.Sources;
 using CloudSlicer.Storage.Blobs;
 using CloudSlicer.Storage.Jobs;
@@ -44,6 +45,7 @@ public sealed class CreateAssetHandler(
             await context.RecordArgs(args.Normalized.ToJsonString(), cancellationToken).ConfigureAwait(false);
         }
 
+        var captions = await CaptionSidecar.TryReadAsync(fetcher, url, cancellationToken).ConfigureAwait(false);
         var sourcePath = context.Work.File("source");
         context.Progress.Report("Downloading", 0, 0, 15);
         await fetcher.DownloadAsync(url, sourcePath, context.Progress.For("Downloading", 0, 15), cancellationToken).ConfigureAwait(false);
@@ -71,10 +73,15 @@ public sealed class CreateAssetHandler(
             Thumbnails = encoded.Media.Thumbnails,
             BreakOffsets = encoded.Media.BreakOffsets,
         };
+        if (captions is not null)
+        {
+            manifest = manifest with { Renditions = [.. manifest.Renditions, await captions.WriteAsync(output, duration, cancellationToken).ConfigureAwait(false)] };
+        }
+
         var record = await publisher.PublishAsync(
             manifest,
             output,
-            [(AssetLayout.MasterName, HlsMaster.Build(rays, source.HasAudio, $"{asset}/", media.AudioKbps))],
+            [(AssetLayout.MasterName, HlsMaster.Build(manifest, $"{asset}/", media.AudioKbps))],
             args.Asset.AutoReplace,
             context.HeartbeatNow,
             cancellationToken).ConfigureAwait(false);

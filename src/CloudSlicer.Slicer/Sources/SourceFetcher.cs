@@ -117,6 +117,35 @@ public sealed class SourceFetcher : IDisposable
     }
 
     /// <summary>
+    /// The body of a small file the job cannot do without (a caption file's <c>ttml_url</c>): fetched like a source,
+    /// behind the guard and the transfer limits, but read no further than <paramref name="maxBytes"/>.
+    /// </summary>
+    /// <exception cref="SourceException">It could not be had, or it is larger than <paramref name="maxBytes"/> (permanent).</exception>
+    public async Task<byte[]> FetchSmallAsync(Uri url, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var watch = new TransferWatch(_options, _time, cancellationToken);
+        var (response, hop) = await _client.SendAsync(url, watch, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw SourceErrors.Status(response.StatusCode);
+            }
+
+            var length = response.Content.Headers.ContentLength;
+            var tooLarge = new SourceException($"{SourceErrors.Describe(url)} is larger than {maxBytes / 1024} KiB, more than a file of this kind can be") { Permanent = true };
+            if (length > maxBytes)
+            {
+                throw tooLarge;
+            }
+
+            watch.StartBody(length);
+            using var body = await ReadSmallBodyAsync(response, hop, maxBytes, watch, cancellationToken).ConfigureAwait(false) ?? throw tooLarge;
+            return body.ToArray();
+        }
+    }
+
+    /// <summary>
     /// POSTs a form body (a Slicebot notification) behind the same guard, with <paramref name="timeout"/> for
     /// everything up to the answer's headers; redirects are not followed (see <see cref="GuardedHttpClient.PostAsync"/>).
     /// Returns the answer's status.

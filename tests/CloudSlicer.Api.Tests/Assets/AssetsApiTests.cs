@@ -80,7 +80,7 @@ public sealed class AssetsApiTests : IAsyncLifetime
         Assert.Equal(
             ["id", "desc", "duration", "state", "external_id", "created", "job_type", "rays", "slices", "slice_dur", "autoexpire", "expires",
              "require_drm", "skip_drm", "libraries", "orig_filename", "meta", "break_offsets", "poster_url", "thumb_url", "thumbs",
-             "playback_url", "audio_tracks", "owner", "job", "version"],
+             "playback_url", "audio_tracks", "caption_tracks", "owner", "job", "version"],
             asset.Select(p => p.Key));
         var root = $"{PublicUrl}/{published.Id}";
         Assert.Equal(

@@ -32,6 +32,27 @@ public class DashManifestTests
     }
 
     [Fact]
+    public async Task Subtitle_renditions_in_the_master_leave_the_mpd_as_it_was()
+    {
+        var files = new Dictionary<string, byte[]>
+        {
+            ["a/index.m3u8"] = Playlist("4.100000", "1.000000"),
+            ["a/init.mp4"] = Init(15360),
+            ["b/index.m3u8"] = Playlist("4.100000", "1.000000"),
+            ["b/init.mp4"] = Init(15360),
+            ["audio/index.m3u8"] = Playlist("4.096000", "1.004000"),
+            ["audio/init.mp4"] = Init(48000),
+        };
+        var plain = new AssetManifest { Id = Asset, Owner = "o", Rays = Rays, Renditions = [HlsMaster.OwnAudio(128)] };
+        var captioned = plain with { Renditions = [.. plain.Renditions, new Rendition(Rendition.Subtitles, "sub0", "fr", "sub0/index.m3u8")] };
+
+        var master = HlsMaster.Build(captioned, $"{Asset}/");
+        Assert.Contains("TYPE=SUBTITLES", master, StringComparison.Ordinal);
+
+        Assert.Equal(await BuildAsync(HlsMaster.Build(plain, $"{Asset}/"), files), await BuildAsync(master, files));
+    }
+
+    [Fact]
     public async Task Mpd_of_a_silent_asset_has_no_audio_adaptation_set()
     {
         var files = new Dictionary<string, byte[]>
