@@ -75,8 +75,9 @@ public static class ContentApi
         }
 
         // Only a published asset (its record written after every file) serves files, from its current version.
-        return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await ServeAsync(blobs, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+        // A file a later version shares is read where the version that made it stored it (its Locations).
+        return await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+            ? await ServeAsync(blobs, version.Key(path), contentType, cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
     }
 

@@ -17,6 +17,10 @@ public static class JobDto
         {
             dto["playback_url"] = urls.Playback(asset);
             dto["poster_url"] = urls.Poster(asset);
+            if (job.Kind == JobKind.Export)
+            {
+                dto["hd_exported_url"] = $"{urls.Base}/{asset}/export.mp4";   // the export handler's file name
+            }
         }
 
         return dto;
