@@ -7,7 +7,7 @@ RESULTS     := TestResults
 # ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
 RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
-.PHONY: run test build deps clean bench bench-api
+.PHONY: run test build deps clean bench bench-api bench-export
 
 deps:
 	@bash scripts/deps.sh
@@ -38,6 +38,11 @@ bench: deps build
 # the same SQLite statement; writes its section of docs/benchmarks.md. Quick check: make bench-api ARGS="--seconds 3 --rounds 1 --no-doc"
 bench-api: build
 	$(DOTNET) run --project bench/CloudSlicer.ApiBench -c Release -- $(ARGS)
+
+# The export benchmark: /jobs/create_export against the bare cat + ffmpeg commands making the same MP4; prints its
+# docs/benchmarks.md section. Quick check: make bench-export ARGS="--seconds 10 --pairs 1"
+bench-export: deps build
+	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- export $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

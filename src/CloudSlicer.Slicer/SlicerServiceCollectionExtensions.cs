@@ -25,6 +25,7 @@ public static class SlicerServiceCollectionExtensions
         services.AddSingleton<Handlers.Captions.CaptionTrackWork>();
         services.AddSingleton<IJobHandler, AddTrackVttHandler>();
         services.AddSingleton<IJobHandler, ReplaceTrackVttHandler>();
+        services.AddSingleton<IJobHandler, ExportHandler>();
         services.AddHostedService<SlicerService>();
         services.AddNotifications();
         return services;

@@ -73,6 +73,7 @@ public static class AssetDto
                 ["url_prefix"] = root + t.Prefix,
             }).ToArray()),
             ["playback_url"] = urls.Playback(asset.Id),
+            ["mp4_url"] = asset.Export is { } export ? root + export.Path : "",
             ["audio_tracks"] = new JsonArray(asset.Renditions.Where(r => r.Kind == "audio").Select(r => (JsonNode?)new JsonObject
             {
                 ["name"] = r.Name,

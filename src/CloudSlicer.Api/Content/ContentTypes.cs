@@ -17,6 +17,7 @@ public static class ContentTypes
             ".ts" => "video/mp2t",
             ".mpd" => "application/dash+xml",
             ".vtt" => "text/vtt; charset=utf-8",
+            ".ttml" => "application/ttml+xml",
             ".jpg" or ".jpeg" => "image/jpeg",
             ".png" => "image/png",
             _ => "",

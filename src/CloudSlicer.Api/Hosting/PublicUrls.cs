@@ -20,4 +20,7 @@ public sealed class PublicUrls(IConfiguration configuration, IServer server)
     public string Playback(string asset) => $"{Base}/{asset}.m3u8";
 
     public string Poster(string asset) => $"{Base}/{asset}/poster.jpg";
+
+    /// <summary>The MP4 of the asset's export (<c>hd_exported_url</c>).</summary>
+    public string Export(string asset) => $"{Base}/{asset}/{Core.Assets.AssetExport.FileName}";
 }

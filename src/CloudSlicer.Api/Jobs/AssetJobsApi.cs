@@ -107,7 +107,7 @@ public static class AssetJobsApi
         var job = await queue.EnqueueAsync(
             new NewJob(request.Owner, parsed.Kind, parsed.Args.ToJsonString(), parsed.Source.ToJsonString(), parsed.SpecJson, parsed.Asset),
             cancellationToken).ConfigureAwait(false);
-        return Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) });
+        return JobDto.Ok(job, urls);
     }
 
     /// <summary><c>asset</c>: an asset id, or <c>ext:&lt;external_id&gt;</c> for the caller's asset with that external id.</summary>

@@ -10,7 +10,8 @@ namespace CloudSlicer.Api.Jobs;
 
 /// <summary>
 /// The job dictionary on the wire, member for member as the seed's samples show it, plus <c>percent</c>,
-/// <c>slicer</c>, and for a done job with an asset its absolute <c>playback_url</c> and <c>poster_url</c>.
+/// <c>slicer</c>, and for a done job with an asset its absolute <c>playback_url</c> and <c>poster_url</c> (and for
+/// an export, <c>hd_exported_url</c>).
 /// Written straight to JSON (<see cref="Write"/>): jobs/get is the most frequent call, and building a
 /// <see cref="JsonObject"/> and re-parsing the stored args and source for each answer cost more than the read.
 /// </summary>
@@ -66,6 +67,10 @@ public static class JobDto
         {
             writer.WriteString("playback_url", urls.Playback(asset));
             writer.WriteString("poster_url", urls.Poster(asset));
+            if (job.Kind == JobKind.Export)
+            {
+                writer.WriteString("hd_exported_url", urls.Export(asset));
+            }
         }
 
         writer.WriteEndObject();

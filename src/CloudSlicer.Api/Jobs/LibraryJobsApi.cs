@@ -28,7 +28,7 @@ public static class LibraryJobsApi
         }
 
         var job = await queue.EnqueueAsync(CopyJob(request.Owner, asset, batch: null), cancellationToken).ConfigureAwait(false);
-        return Api2Results.Ok(new JsonObject { ["job"] = JobDto.From(job, urls) });
+        return JobDto.Ok(job, urls);
     }
 
     public static async Task<IResult> BatchCopyFromLibrary(Api2Request request, IJobQueue queue, ILibraryStore libraries, CancellationToken cancellationToken)

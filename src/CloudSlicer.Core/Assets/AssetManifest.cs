@@ -108,7 +108,11 @@ public sealed record AssetManifest
 /// An asset's MP4 export: <paramref name="Path"/> inside the asset (<c>export.mp4</c>), its audio profile
 /// (<c>HE-AAC</c> or <c>LC</c>), and the TTML of its captions beside it when it has any.
 /// </summary>
-public sealed record AssetExport(string Path, string AudioProfile, string? CaptionsPath = null);
+public sealed record AssetExport(string Path, string AudioProfile, string? CaptionsPath = null)
+{
+    /// <summary>Where <c>/jobs/create_export</c> puts the MP4 inside the asset (so <c>hd_exported_url</c> is known without the record).</summary>
+    public const string FileName = "export.mp4";
+}
 
 /// <summary>A <c>meta</c> value: a string (<c>meta</c>) or a whole number (<c>meta_int</c>).</summary>
 public readonly record struct AssetMetaValue(string? Text, long? Number)

@@ -10,12 +10,14 @@ public static class AudioEncodeCommands
     /// No <c>-progress</c>: stdout is the PCM. <c>-ac 2</c> upmixes mono and downmixes 5.1 with
     /// ffmpeg's standard matrix.
     /// </summary>
-    public static IReadOnlyList<string> DecodeToPcm(string input, int sampleRate) =>
+    public static IReadOnlyList<string> DecodeToPcm(string input, int sampleRate, TimeSpan? timeline = null) =>
         new FfmpegArgs()
             .Add("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error")
+            .Add(TimelineInput(timeline))
             .Input(input, start: null, duration: null)
-            .Add("-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "2", "-ar", FfmpegArgs.Int(CheckRate(sampleRate)),
-                "-c:a", "pcm_s16le", "-f", "s16le", "pipe:1")
+            .Add("-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "2", "-ar", FfmpegArgs.Int(CheckRate(sampleRate)))
+            .Add(TimelineOutput(timeline))
+            .Add("-c:a", "pcm_s16le", "-f", "s16le", "pipe:1")
             .ToList();
 
     /// <summary>
@@ -32,12 +34,23 @@ public static class AudioEncodeCommands
             .ToList();
 
     /// <summary>AAC-LC with ffmpeg's own encoder, straight from the source (it writes its own edit list).</summary>
-    public static IReadOnlyList<string> AacLc(string input, string output, int kbps, int sampleRate) =>
+    public static IReadOnlyList<string> AacLc(string input, string output, int kbps, int sampleRate, TimeSpan? timeline = null) =>
         FfmpegArgs.Batch()
+            .Add(TimelineInput(timeline))
             .Input(input, start: null, duration: null)
-            .Add(Mp4Output(output, "-vn", "-sn", "-dn", "-ac", "2", "-ar", FfmpegArgs.Int(CheckRate(sampleRate)),
-                "-c:a", "aac", "-b:a", FfmpegArgs.Kbps(kbps)))
+            .Add(Mp4Output(output, [.. TimelineOutput(timeline), "-vn", "-sn", "-dn", "-ac", "2", "-ar", FfmpegArgs.Int(CheckRate(sampleRate)),
+                "-c:a", "aac", "-b:a", FfmpegArgs.Kbps(kbps)]))
             .ToList();
+
+    /// <summary>
+    /// An asset's audio rendition keeps its AAC priming before zero (negative timestamps, which ffmpeg would
+    /// shift to zero and so play the priming): seeking to the absolute zero drops it, so the encoded audio starts
+    /// with the video. Nothing for a plain source.
+    /// </summary>
+    private static string[] TimelineInput(TimeSpan? timeline) => timeline is null ? [] : ["-seek_timestamp", "1", "-ss", "0"];
+
+    /// <summary>The audio ends with the asset's timeline, not up to a frame of padding later.</summary>
+    private static string[] TimelineOutput(TimeSpan? timeline) => timeline is { } t ? ["-t", FfmpegArgs.Seconds(t)] : [];
 
     private static string[] Mp4Output(string output, params string[] codec) =>
         ["-map", "0:a:0", .. codec, "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", "file:" + output];

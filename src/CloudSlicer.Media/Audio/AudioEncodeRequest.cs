@@ -26,4 +26,12 @@ public sealed record AudioEncodeRequest(string Input, string Output)
 
     /// <summary>The source's duration when known, for progress (0..1).</summary>
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>
+    /// The source is an asset's audio rendition on the asset's timeline (its priming before zero): encode from
+    /// zero to <see cref="Duration"/> exactly, so the export's audio starts and ends with its video.
+    /// </summary>
+    public bool OnAssetTimeline { get; init; }
+
+    internal TimeSpan? Timeline => OnAssetTimeline ? Duration ?? throw new InvalidOperationException("an asset timeline needs its Duration") : null;
 }

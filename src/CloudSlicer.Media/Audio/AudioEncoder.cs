@@ -30,7 +30,7 @@ public sealed class AudioEncoder(FfmpegRunner ffmpeg, IOptions<MediaOptions> opt
             if (request.Profile == AacProfile.AacLc)
             {
                 var kbps = request.Kbps ?? options.Value.AudioKbps;
-                var args = AudioEncodeCommands.AacLc(request.Input, request.Output, kbps, request.SampleRate);
+                var args = AudioEncodeCommands.AacLc(request.Input, request.Output, kbps, request.SampleRate, request.Timeline);
                 await ffmpeg.RunAsync(args, request.Duration ?? TimeSpan.Zero, progress, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -62,10 +62,14 @@ public sealed class AudioEncoder(FfmpegRunner ffmpeg, IOptions<MediaOptions> opt
 
             var mux = AudioEncodeCommands.MuxAdts(adts, request.Output, encoder.Delay, request.SampleRate);
             await ffmpeg.RunAsync(mux, request.Duration ?? TimeSpan.Zero, progress: null, cancellationToken).ConfigureAwait(false);
+
+            // ADTS signals SBR only implicitly; the MP4 says HE-AAC explicitly (docs/audio.md).
+            await Mp4Esds.ReplaceAudioConfigAsync(request.Output, FdkAacEncoder.ExplicitConfig(request.SampleRate, kbps * 1000), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             File.Delete(adts);
+            File.Delete(request.Output + ".esds");
         }
     }
 
@@ -133,7 +137,7 @@ public sealed class AudioEncoder(FfmpegRunner ffmpeg, IOptions<MediaOptions> opt
             }
         }
 
-        var args = AudioEncodeCommands.DecodeToPcm(request.Input, request.SampleRate);
+        var args = AudioEncodeCommands.DecodeToPcm(request.Input, request.SampleRate, request.Timeline);
         var exit = await ToolProcess.RunAsync(o.FfmpegPath, args, PumpAsync, logger, watchdog.Token).ConfigureAwait(false);
         if (exit.Killed)
         {

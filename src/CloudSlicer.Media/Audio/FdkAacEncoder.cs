@@ -61,6 +61,35 @@ internal sealed class FdkAacEncoder : IDisposable
     /// <exception cref="MediaException">the library is missing or refuses the configuration.</exception>
     public static FdkAacEncoder Open(int sampleRate, int bitsPerSecond, bool afterburner = true)
     {
+        var handle = OpenHandle(sampleRate, bitsPerSecond, afterburner, FdkAacNative.TransmuxAdts, signaling: null, out var info);
+        try
+        {
+            return new FdkAacEncoder(handle, info);
+        }
+        catch
+        {
+            _ = FdkAacNative.aacEncClose(ref handle);   // nothing to do if closing fails
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The AudioSpecificConfig an MP4 should carry for this encoder's frames: explicit hierarchical signalling
+    /// (AOT 5 with the output rate, then AOT 2 at the core rate), read from the library's own <c>confBuf</c> for
+    /// raw output. The ADTS frames the encoder writes can only signal SBR implicitly, which decoders then discover
+    /// late; the MP4's esds gets this instead (<see cref="Mp4Esds"/>).
+    /// </summary>
+    /// <exception cref="MediaException">the library is missing or refuses the configuration.</exception>
+    public static byte[] ExplicitConfig(int sampleRate, int bitsPerSecond)
+    {
+        var handle = OpenHandle(sampleRate, bitsPerSecond, afterburner: true, FdkAacNative.TransmuxRaw, FdkAacNative.SignalingExplicitHierarchical, out var info);
+        _ = FdkAacNative.aacEncClose(ref handle);   // only its configuration was wanted
+        ReadOnlySpan<byte> conf = info.ConfBuf;
+        return conf[..(int)Math.Min(info.ConfSize, (uint)conf.Length)].ToArray();
+    }
+
+    private static nint OpenHandle(int sampleRate, int bitsPerSecond, bool afterburner, uint transmux, uint? signaling, out AacEncInfo info)
+    {
         FdkAacLibrary.EnsureAvailable();
         nint handle = 0;
         try
@@ -70,7 +99,12 @@ internal sealed class FdkAacEncoder : IDisposable
             Set(handle, FdkAacNative.ParamSampleRate, (uint)sampleRate, $"sample rate {sampleRate} Hz");
             Set(handle, FdkAacNative.ParamChannelMode, FdkAacNative.ChannelModeStereo, "stereo");
             Set(handle, FdkAacNative.ParamBitrate, (uint)bitsPerSecond, $"bit rate {bitsPerSecond / 1000} kbps");
-            Set(handle, FdkAacNative.ParamTransmux, FdkAacNative.TransmuxAdts, "ADTS output");
+            Set(handle, FdkAacNative.ParamTransmux, transmux, transmux == FdkAacNative.TransmuxAdts ? "ADTS output" : "raw output");
+            if (signaling is { } mode)
+            {
+                Set(handle, FdkAacNative.ParamSignalingMode, mode, "explicit SBR signalling");
+            }
+
             Set(handle, FdkAacNative.ParamAfterburner, afterburner ? 1u : 0u, "the afterburner");
 
             // All-null descriptors apply the parameters; a combination the library cannot do fails here.
@@ -82,10 +116,10 @@ internal sealed class FdkAacEncoder : IDisposable
                 { Permanent = true };
             }
 
-            Check(FdkAacNative.aacEncInfo(handle, out var info), "read its configuration");
-            var encoder = new FdkAacEncoder(handle, info);
+            Check(FdkAacNative.aacEncInfo(handle, out info), "read its configuration");
+            var opened = handle;
             handle = 0;
-            return encoder;
+            return opened;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {

@@ -26,11 +26,16 @@ internal static class FdkAacNative
     public const int ParamChannelMode = 0x0106;
     public const int ParamAfterburner = 0x0200;
     public const int ParamTransmux = 0x0300;
+    public const int ParamSignalingMode = 0x0302;
 
     // AUDIO_OBJECT_TYPE, CHANNEL_MODE, TRANSPORT_TYPE values this project uses.
     public const uint AotHeAacV1 = 5;
     public const uint ChannelModeStereo = 2;
     public const uint TransmuxAdts = 2;
+    public const uint TransmuxRaw = 0;
+
+    // AACENC_SIGNALING_MODE: 2 is explicit hierarchical (AOT 5, then the core's AOT 2), what an MP4 should carry.
+    public const uint SignalingExplicitHierarchical = 2;
 
     [DllImport(LibraryName, ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -80,7 +80,7 @@ public sealed class AssetsApiTests : IAsyncLifetime
         Assert.Equal(
             ["id", "desc", "duration", "state", "external_id", "created", "job_type", "rays", "slices", "slice_dur", "autoexpire", "expires",
              "require_drm", "skip_drm", "libraries", "orig_filename", "meta", "break_offsets", "poster_url", "thumb_url", "thumbs",
-             "playback_url", "audio_tracks", "caption_tracks", "owner", "job", "version"],
+             "playback_url", "mp4_url", "audio_tracks", "caption_tracks", "owner", "job", "version"],
             asset.Select(p => p.Key));
         var root = $"{PublicUrl}/{published.Id}";
         Assert.Equal(
@@ -98,6 +98,7 @@ public sealed class AssetsApiTests : IAsyncLifetime
             asset["break_offsets"]!.ToJsonString());
         Assert.Equal("""[{"name":"a","width":426,"height":240,"fps":30,"kbps":400}]""", asset["rays"]!.ToJsonString());
         Assert.Equal($"{root}.m3u8", asset["playback_url"]!.GetValue<string>());
+        Assert.Equal("", asset["mp4_url"]!.GetValue<string>());   // no export yet
         Assert.Equal($"{root}/poster.jpg", asset["poster_url"]!.GetValue<string>());
         Assert.Equal($"{root}/thumbs/small/00000.jpg", asset["thumb_url"]!.GetValue<string>());
         Assert.Equal(

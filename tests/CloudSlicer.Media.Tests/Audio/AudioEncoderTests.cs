@@ -26,6 +26,28 @@ public sealed class AudioEncoderTests : IDisposable
         Assert.False(File.Exists(_dir.File("export.mp4.adts")), "the intermediate ADTS file is removed");
     }
 
+    [Theory]
+    [InlineData(48_000)]
+    [InlineData(44_100)]
+    public async Task An_he_aac_export_signals_sbr_explicitly_so_ffmpeg_plays_its_sound_on_time(int rate)
+    {
+        // Silence, then a tone from 2 s: with the implicit (ADTS) signalling ffmpeg skipped twice the priming and the
+        // tone came 0.1 s early.
+        var source = await AudioFiles.MakeAsync(_dir.File("onset.mkv"), $"aevalsrc='if(gte(t,2),0.5*sin(2*PI*440*t),0)':s={rate}:c=stereo", TimeSpan.FromSeconds(4), channels: 2);
+
+        var facts = await EncodeAsync(new AudioEncodeRequest(source, _dir.File("export.mp4")) { SampleRate = rate });
+
+        Assert.Equal(("HE-AAC", rate), (facts.Profile, facts.SampleRate));
+        var csv = await MediaClips.RunAsync("ffprobe",
+            ["-v", "error", "-f", "lavfi", "-i", $"amovie={_dir.File("export.mp4")},asetnsamples=n=441,astats=metadata=1:reset=1",
+             "-show_entries", "frame=pts_time:frame_tags=lavfi.astats.Overall.RMS_level", "-of", "csv=p=0"], CancellationToken.None);
+        var onset = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(','))
+            .First(f => f.Length == 2 && double.TryParse(f[1], System.Globalization.CultureInfo.InvariantCulture, out var level) && level > -30)[0];
+        Assert.InRange(double.Parse(onset, System.Globalization.CultureInfo.InvariantCulture), 1.98, 2.02);
+        AssertIndexFirst(_dir.File("export.mp4"));
+        await AssertDurationWithinOneFrameAsync(source, facts, samplesPerFrame: 2048);
+    }
+
     [Fact]
     public async Task An_he_aac_export_at_44_1_khz_keeps_that_rate()
     {
