@@ -26,6 +26,7 @@ public static class SlicerServiceCollectionExtensions
         services.AddSingleton<IJobHandler, AddTrackVttHandler>();
         services.AddSingleton<IJobHandler, ReplaceTrackVttHandler>();
         services.AddSingleton<IJobHandler, ExportHandler>();
+        services.AddSingleton<IJobHandler, CopyFromLibraryHandler>();
         services.AddHostedService<SlicerService>();
         services.AddNotifications();
         return services;

@@ -35,6 +35,37 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Listing_a_folder_gives_every_blob_beneath_it_and_nothing_beside_it()
+    {
+        var blobs = CreateStore();
+        foreach (var key in new[] { "assets/a/v1/a/init.mp4", "assets/a/v1/a/seg_00000.m4s", "assets/a/v1/audio/seg_00000.m4s", "assets/a/v1/poster.jpg", "assets/ab/v1/a/init.mp4" })
+        {
+            await blobs.PutAsync(key, Encoding.UTF8.GetBytes(key), Ct);
+        }
+
+        Assert.Equal(
+            ["assets/a/v1/a/init.mp4", "assets/a/v1/a/seg_00000.m4s"],
+            (await blobs.ListAsync("assets/a/v1/a/", Ct)).Order(StringComparer.Ordinal));
+        Assert.Equal(4, (await blobs.ListAsync("assets/a/", Ct)).Count);
+        Assert.Equal(["assets/a/v1/poster.jpg"], await blobs.ListAsync("assets/a/v1/poster.jpg", Ct));
+        Assert.Empty(await blobs.ListAsync("assets/c/", Ct));
+    }
+
+    [Fact]
+    public async Task A_copy_is_a_blob_of_its_own_that_outlives_the_original()
+    {
+        var blobs = CreateStore();
+        await blobs.PutAsync("assets/a/v1/a/seg_00000.m4s", Encoding.UTF8.GetBytes(Digits), Ct);
+
+        await blobs.CopyAsync("assets/a/v1/a/seg_00000.m4s", "assets/b/v1/a/seg_00000.m4s", Ct);
+        await blobs.DeletePrefixAsync("assets/a/", Ct);
+
+        await using var read = await blobs.OpenReadAsync("assets/b/v1/a/seg_00000.m4s", range: null, Ct);
+        Assert.Equal(Digits, await TextOfAsync(read!));
+        Assert.Equal(["assets/b/v1/a/seg_00000.m4s"], await blobs.ListAsync("assets/b/", Ct));
+    }
+
+    [Fact]
     public async Task A_missing_key_is_null_whether_read_whole_ranged_or_asked_about()
     {
         var blobs = CreateStore();

@@ -116,7 +116,7 @@ public sealed partial class AssetPublisher(
     }
 
     /// <summary>The top-level names whose files a version's record uses; directories are marked.</summary>
-    private static IEnumerable<(string Name, bool IsDirectory)> StoredNames(AssetManifest manifest)
+    public static IEnumerable<(string Name, bool IsDirectory)> StoredNames(AssetManifest manifest)
     {
         var names = manifest.Rays.Select(r => (r.Name, true))
             .Concat(manifest.Renditions.Select(r => (AssetManifest.TopName(r.Path), true)))

@@ -33,4 +33,10 @@ public interface IBlobStore
 
     /// <summary>Deletes every blob whose key starts with <paramref name="prefix"/>.</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The keys of every blob whose key starts with <paramref name="prefix"/>, in no particular order (a prefix
+    /// ending in '/' names a folder; without it, the one blob of that key). Empty when there are none.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 }

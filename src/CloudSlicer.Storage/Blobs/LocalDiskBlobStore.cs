@@ -116,6 +116,18 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var path = PathOf(prefix.TrimEnd('/'));
+        IReadOnlyList<string> keys = Directory.Exists(path) && prefix.EndsWith('/')
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(file => !IsTemporary(file))
+                .Select(file => Path.GetRelativePath(_root, file).Replace('\\', '/'))
+                .ToList()
+            : File.Exists(path) ? [prefix] : [];
+        return Task.FromResult(keys);
+    }
+
     /// <summary>Maps a key to a path under the root; keys that climb out of it are refused.</summary>
     private string PathOf(string key)
     {
@@ -149,6 +161,10 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
     }
 
     private static string TempNameFor(string target) => $"{target}.{Guid.NewGuid():N}.tmp";
+
+    // A write in progress (TempNameFor) is not a blob yet.
+    private static bool IsTemporary(string file) =>
+        file.EndsWith(".tmp", StringComparison.Ordinal) && Path.GetFileName(file).Split('.') is [.., { Length: 32 }, "tmp"];
 
     private static async Task CopyThenMoveAsync(string source, string target, CancellationToken cancellationToken)
     {

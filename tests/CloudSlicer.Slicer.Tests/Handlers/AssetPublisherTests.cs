@@ -270,6 +270,8 @@ internal sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
 
     public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken) => inner.DeletePrefixAsync(prefix, cancellationToken);
 
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
     private void Record(string key)
     {
         lock (_puts)
