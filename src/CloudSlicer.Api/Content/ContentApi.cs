@@ -75,8 +75,9 @@ public static class ContentApi
         }
 
         // Only a published asset (its record written after every file) serves files, from its current version.
-        return await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await ServeAsync(blobs, AssetLayout.File(asset, version, path), contentType, cancellationToken).ConfigureAwait(false)
+        // A later version shares files with earlier ones (PublishedVersion.Key finds the one that stored each).
+        return await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } current
+            ? await ServeAsync(blobs, current.Key(path), contentType, cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
     }
 

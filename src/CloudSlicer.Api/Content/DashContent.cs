@@ -35,11 +35,12 @@ public static class DashContent
     private static async Task<IResult> MpdAsync(
         string asset, PublishedAssets published, IBlobStore blobs, IOptions<MediaOptions> media, DashManifestCache cache, CancellationToken cancellationToken)
     {
-        if (await published.VersionAsync(asset, cancellationToken).ConfigureAwait(false) is not { } version)
+        if (await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return Results.NotFound();
         }
 
+        var version = current.Version;
         var key = (asset, version);
         if (!cache.Entries.TryGetValue(key, out string? mpd) || mpd is null)
         {
@@ -53,7 +54,7 @@ public static class DashContent
 
                 mpd = await HlsAssetReader.BuildMpdAsync(
                     Encoding.UTF8.GetString(master), $"{asset}/", media.Value.AudioKbps * 1000L,
-                    (path, ct) => ReadAsync(blobs, AssetLayout.File(asset, version, path), ct),
+                    (path, ct) => ReadAsync(blobs, current.Key(path), ct),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (MediaException)
