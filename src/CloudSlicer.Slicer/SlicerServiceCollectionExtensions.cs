@@ -21,6 +21,7 @@ public static class SlicerServiceCollectionExtensions
         services.AddMedia(configuration);
         services.AddSingleton<AssetPublisher>();
         services.AddSingleton<IJobHandler, CreateAssetHandler>();
+        services.AddSingleton<IJobHandler, AddTrackAudioHandler>();
         services.AddHostedService<SlicerService>();
         services.AddNotifications();
         return services;
