@@ -103,6 +103,24 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_dolby_track_and_31_more_make_32_alternates_and_the_33rd_is_refused_clearly()
+    {
+        var (asset, _) = await SliceAsync(new { trim = "0,2000" });
+        Assert.Equal("done", (await AddTrackAsync(new { asset, url = sources.Url("spanish.m4a"), lang = "es", dolby = 1 }))["state"]!.GetValue<string>());
+
+        // The dolby track's E-AC-3 rendition belongs to it: one track, so 31 more still fit.
+        var many = Enumerable.Range(0, 31).Select(i => new { url = sources.Url("french.m4a"), lang = "fr", desc = $"French {i}" }).ToArray();
+        var job = await AddTrackAsync(new { asset, source = many });
+        Assert.True(job["state"]!.GetValue<string>() == "done", job.ToJsonString());
+        var master = await GetTextAsync($"/{asset}.m3u8");
+        Assert.Contains($"NAME=\"French 30\",DEFAULT=NO,AUTOSELECT=YES,CHANNELS=\"2\",URI=\"{asset}/audio32/index.m3u8\"", master, StringComparison.Ordinal);
+
+        var refused = await _running.Client.CallAsync("/api2/cloudslicer/jobs/add_track_audio", new { asset, url = sources.Url("french.m4a"), lang = "fr" });
+        Assert.Equal(1, refused["error"]!.GetValue<int>());
+        Assert.Equal("The asset has 32 alternate audio tracks; adding 1 would pass the limit of 32", refused["msg"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_track_url_that_404s_fails_the_job_with_a_clear_last_error_and_the_asset_plays_as_before()
     {
         var (asset, duration) = await SliceAsync(new { });
