@@ -120,6 +120,42 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         Assert.Equal("The asset has 32 alternate audio tracks; adding 1 would pass the limit of 32", refused["msg"]!.GetValue<string>());
     }
 
+    // Fails today (2 runs of 2): both jobs upload into v2/, and the loser's VersionConflict discard deletes v2/,
+    // the winner's published files. The fix belongs to AssetPublisher/the asset store (a version reserved before
+    // its files are stored, or a per-attempt prefix); unskip it then.
+    [Fact(Skip = "AssetPublisher: a job losing the version race deletes the winner's v{n}/ files (see the report)")]
+    public async Task Two_track_jobs_racing_on_one_asset_both_land_and_every_file_the_master_lists_is_served()
+    {
+        var (asset, _) = await SliceAsync(new { });
+
+        // Both slicers plan on version 1; the one that switches second must retry on version 2, not break it.
+        var ids = new List<string>();
+        foreach (var lang in new[] { "es", "fr" })
+        {
+            var response = await _running.Client.CallAsync("/api2/cloudslicer/jobs/add_track_audio", new { asset, url = sources.Url("spanish.m4a"), lang });
+            ids.Add(response["job"]!["id"]!.GetValue<string>());
+        }
+
+        foreach (var id in ids)
+        {
+            var (job, _) = await _running.Client.WaitFinishedAsync(id, TimeSpan.FromMinutes(2));
+            Assert.True(job["state"]!.GetValue<string>() == "done", job.ToJsonString());
+        }
+
+        var master = await GetTextAsync($"/{asset}.m3u8");
+        Assert.Contains($"URI=\"{asset}/audio1/index.m3u8\"", master, StringComparison.Ordinal);
+        Assert.Contains($"URI=\"{asset}/audio2/index.m3u8\"", master, StringComparison.Ordinal);
+        foreach (var playlist in HlsPlaylists.Uris(master))
+        {
+            var text = await GetTextAsync("/" + playlist);
+            var dir = playlist[..(playlist.LastIndexOf('/') + 1)];
+            foreach (var file in HlsPlaylists.Uris(text))
+            {
+                Assert.NotEmpty(await GetBytesAsync("/" + dir + file));
+            }
+        }
+    }
+
     [Fact]
     public async Task A_track_url_that_404s_fails_the_job_with_a_clear_last_error_and_the_asset_plays_as_before()
     {
