@@ -3,7 +3,7 @@
 // play.js's errors and video clock. The clock counts only once a fragment of the new track is buffered, so
 // play.mjs's --until waits for playback on the new track.
 'use strict';
-const playback = { player: 'hls', errors: [], fatal: null, buffered: {}, currentTime: 0, playing: false, audioTracks: [], switchedTo: null, audioAfterSwitch: [] };
+const playback = { player: 'hls', errors: [], fatal: null, buffered: {}, currentTime: 0, playing: false, audioTracks: [], switchedTo: null, audioAfterSwitch: [], newTrackBuffered: false };
 window.playback = playback;
 
 const params = new URLSearchParams(location.search);
@@ -17,7 +17,7 @@ video.addEventListener('timeupdate', () => {
     asked = true;
     hls.audioTrack = wanted;
   }
-  if (playback.audioAfterSwitch.length > 0) playback.currentTime = video.currentTime;
+  if (playback.newTrackBuffered) playback.currentTime = video.currentTime;
 });
 video.addEventListener('error', () => {
   playback.fatal = playback.fatal || `video element: ${video.error && video.error.message}`;
@@ -32,8 +32,13 @@ hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, (_, data) => {
   playback.audioTracks = data.audioTracks.map((t) => ({ name: t.name, lang: t.lang, url: t.url }));
 });
 hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, (_, data) => { playback.switchedTo = data.id; });
+// A fragment of the old track already in flight may still be buffered after the switch: the clock waits for
+// one from the new track's directory.
 hls.on(Hls.Events.FRAG_BUFFERED, (_, data) => {
-  if (data.frag.type === 'audio' && playback.switchedTo !== null) playback.audioAfterSwitch.push(data.frag.url);
+  if (data.frag.type !== 'audio' || playback.switchedTo === null) return;
+  playback.audioAfterSwitch.push(data.frag.url);
+  const dir = hls.audioTracks[wanted].url.replace(/[^/]*$/, '');
+  if (data.frag.url.startsWith(dir)) playback.newTrackBuffered = true;
 });
 hls.loadSource(params.get('src'));
 hls.attachMedia(video);
