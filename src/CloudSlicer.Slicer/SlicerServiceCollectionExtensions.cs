@@ -27,6 +27,7 @@ public static class SlicerServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ReplaceTrackVttHandler>();
         services.AddSingleton<IJobHandler, ExportHandler>();
         services.AddSingleton<IJobHandler, CopyFromLibraryHandler>();
+        services.AddSingleton<IJobHandler, AddTrackAudioHandler>();
         services.AddHostedService<SlicerService>();
         services.AddNotifications();
         return services;

@@ -78,6 +78,8 @@ public static class AssetDto
             {
                 ["name"] = r.Name,
                 ["lang"] = r.Lang,
+                ["desc"] = r.Desc,
+                ["codec"] = r.Codec,
                 ["kbps"] = r.Kbps,
                 ["url"] = root + r.Path,
             }).ToArray()),

@@ -55,11 +55,13 @@ public static class AssetJobsApi
     {
         var asset = await ResolveAssetAsync(assets, request, cancellationToken).ConfigureAwait(false);
         var parsed = AudioTrackRequest.Parse(request, asset.Id);
-        var existing = asset.Renditions.Count(r => r.Kind == Rendition.Audio) - 1;   // the asset's own audio is not an alternate
+        // Counted as the slicer counts them: the asset's own audio is not an alternate, and a dolby track's E-AC-3
+        // rendition belongs to its AAC one.
+        var existing = asset.Renditions.Count(r => r.Kind == Rendition.Audio && r.Codec != "eac3" && r.Name != Media.Ffmpeg.FfmpegCommands.AudioRendition);
         var adding = parsed.Spec.Tracks.Count;
-        if (Math.Max(existing, 0) + adding > AudioTrackSpec.MaxTracks)
+        if (existing + adding > AudioTrackSpec.MaxTracks)
         {
-            throw new Api2Exception($"The asset has {Math.Max(existing, 0)} alternate audio tracks; adding {adding} would pass the limit of {AudioTrackSpec.MaxTracks}");
+            throw new Api2Exception($"The asset has {existing} alternate audio tracks; adding {adding} would pass the limit of {AudioTrackSpec.MaxTracks}");
         }
 
         return await EnqueueAsync(request, queue, urls, parsed, cancellationToken).ConfigureAwait(false);

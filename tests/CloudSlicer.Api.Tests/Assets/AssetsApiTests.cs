@@ -104,7 +104,7 @@ public sealed class AssetsApiTests : IAsyncLifetime
         Assert.Equal(
             $$"""[{"prefix":"thumbs/small/","width":128,"height":72,"count":3,"url_prefix":"{{root}}/thumbs/small/"}]""",
             asset["thumbs"]!.ToJsonString());
-        Assert.Equal($$"""[{"name":"audio","lang":"en","kbps":128,"url":"{{root}}/audio/index.m3u8"}]""", asset["audio_tracks"]!.ToJsonString());
+        Assert.Equal($$"""[{"name":"audio","lang":"en","desc":"","codec":"","kbps":128,"url":"{{root}}/audio/index.m3u8"}]""", asset["audio_tracks"]!.ToJsonString());
     }
 
     [Fact]
