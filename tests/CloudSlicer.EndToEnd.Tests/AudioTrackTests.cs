@@ -50,7 +50,7 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         Assert.Equal(raySlice, await GetBytesAsync($"/{asset}/a/seg_00001.m4s"));
         var blobs = Path.Combine(_running.DataPath, "blobs", "assets", asset);
         Assert.True(File.Exists(Path.Combine(blobs, "v1", "a", "seg_00001.m4s")));
-        Assert.Equal(["asset.json", "audio1", "master.m3u8"], Directory.EnumerateFileSystemEntries(Path.Combine(blobs, "v2")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["asset.json", "audio1", "master.m3u8"], Directory.EnumerateFileSystemEntries(Folder(blobs, "v2")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // DASH reads version 2's playlists through the same shared files.
         Assert.InRange(await Media.ProbeDurationAsync($"{_running.Server.Url}/{asset}.mpd"), duration - 0.5, duration + 0.5);
@@ -79,8 +79,8 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         Assert.InRange(await Media.ProbeDurationAsync($"{_running.Server.Url}/{asset}/audio2/index.m3u8"), duration - AacFrame, duration + AacFrame + 0.0005);
         // Version 3 kept the first track where version 2 stored it.
         var blobs = Path.Combine(_running.DataPath, "blobs", "assets", asset);
-        Assert.True(Directory.Exists(Path.Combine(blobs, "v2", "audio1")));
-        Assert.False(Directory.Exists(Path.Combine(blobs, "v3", "audio1")));
+        Assert.True(Directory.Exists(Path.Combine(Folder(blobs, "v2"), "audio1")));
+        Assert.False(Directory.Exists(Path.Combine(Folder(blobs, "v3"), "audio1")));
         Assert.Equal(3, (await GetAssetAsync(asset))["version"]!.GetValue<int>());
     }
 
@@ -120,10 +120,9 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         Assert.Equal("The asset has 32 alternate audio tracks; adding 1 would pass the limit of 32", refused["msg"]!.GetValue<string>());
     }
 
-    // Fails today (2 runs of 2): both jobs upload into v2/, and the loser's VersionConflict discard deletes v2/,
-    // the winner's published files. The fix belongs to AssetPublisher/the asset store (a version reserved before
-    // its files are stored, or a per-attempt prefix); unskip it then.
-    [Fact(Skip = "AssetPublisher: a job losing the version race deletes the winner's v{n}/ files (see the report)")]
+    // Failed before each attempt stored its version in a folder of its own (v2-{attempt}/): both jobs uploaded into
+    // v2/, and the loser's clean-up deleted the winner's published files.
+    [Fact]
     public async Task Two_track_jobs_racing_on_one_asset_both_land_and_every_file_the_master_lists_is_served()
     {
         var (asset, _) = await SliceAsync(new { });
@@ -237,6 +236,10 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         Assert.Contains($"Asset {asset} no longer exists", job["last_error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    /// <summary>The one folder of a version (<c>v2-{attempt}</c>: each attempt stores its version in a folder of its own).</summary>
+    private static string Folder(string blobs, string version) =>
+        Assert.Single(Directory.EnumerateDirectories(blobs, version + "-*"));
+
     private async Task AssertUnchangedAsync(string asset, string master, double duration)
     {
         Assert.Equal(master, await GetTextAsync($"/{asset}.m3u8"));
@@ -244,7 +247,7 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         Assert.Equal(1, record["version"]!.GetValue<int>());
         Assert.Single(record["audio_tracks"]!.AsArray());
         Assert.InRange(await Media.ProbeDurationAsync($"{_running.Server.Url}/{asset}.m3u8"), duration - 0.5, duration + 0.5);
-        Assert.False(Directory.Exists(Path.Combine(_running.DataPath, "blobs", "assets", asset, "v2")), "the failed version's files are removed");
+        Assert.Equal(["v1"], Directory.EnumerateDirectories(Path.Combine(_running.DataPath, "blobs", "assets", asset)).Select(Path.GetFileName));
     }
 
     /// <summary>codec,sample rate,channels of each distinct stream ffprobe finds behind the URL.</summary>

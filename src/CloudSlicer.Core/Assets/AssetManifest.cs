@@ -69,15 +69,26 @@ public sealed record AssetManifest
     public string State { get; init; } = Ready;
 
     /// <summary>
-    /// Top-level names inside the asset (a rendition's directory such as <c>a</c>, <c>poster.jpg</c>) whose files
-    /// an earlier version stored, with that version. A name not listed is this version's own. Versions share
-    /// files this way, so a job that adds a track stores only the track.
+    /// The folder of this version's own files inside the asset: <c>v1</c> for a new asset, and for a later version
+    /// <c>v{n}-{attempt}</c>, unique to the job attempt that made it, so two jobs racing to publish the same next
+    /// version never write into each other's files (the loser's clean-up removes only its own). Null on records made
+    /// before folders were named this way: <c>v{Version}</c>.
     /// </summary>
-    public IReadOnlyDictionary<string, int> Locations { get; init; } = new Dictionary<string, int>();
+    public string? Folder { get; init; }
+
+    /// <summary>The folder holding this version's own files.</summary>
+    public string OwnFolder => Folder ?? FolderName(Version);
+
+    /// <summary>
+    /// Top-level names inside the asset (a rendition's directory such as <c>a</c>, <c>poster.jpg</c>) whose files
+    /// an earlier version stored, with that version's folder. A name not listed is this version's own. Versions
+    /// share files this way, so a job that adds a track stores only the track.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Locations { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
     /// Files of earlier versions this version no longer uses, relative to the asset's prefix (<c>v1/sub0/</c>,
-    /// <c>v1/master.m3u8</c>): removed when the next version is published, not before, since players may still
+    /// <c>v2-1a2b3c4d/master.m3u8</c>): removed when the next version is published, not before, since players may still
     /// be reading the previous version.
     /// </summary>
     public IReadOnlyList<string> Superseded { get; init; } = [];
@@ -85,15 +96,18 @@ public sealed record AssetManifest
     /// <summary>The MP4 export, once <c>/jobs/create_export</c> made one.</summary>
     public AssetExport? Export { get; init; }
 
-    /// <summary>Which version stores the files under <paramref name="path"/> (a path inside the asset, e.g. <c>a/seg_00001.m4s</c>).</summary>
-    public int VersionOf(string path) => VersionOf(Version, Locations, path);
+    /// <summary>Which folder holds the files under <paramref name="path"/> (a path inside the asset, e.g. <c>a/seg_00001.m4s</c>).</summary>
+    public string FolderOf(string path) => FolderOf(OwnFolder, Locations, path);
 
-    /// <inheritdoc cref="VersionOf(string)"/>
-    public static int VersionOf(int version, IReadOnlyDictionary<string, int> locations, string path)
+    /// <inheritdoc cref="FolderOf(string)"/>
+    public static string FolderOf(string ownFolder, IReadOnlyDictionary<string, string> locations, string path)
     {
         ArgumentNullException.ThrowIfNull(locations);
-        return locations.TryGetValue(TopName(path), out var stored) ? stored : version;
+        return locations.TryGetValue(TopName(path), out var stored) ? stored : ownFolder;
     }
+
+    /// <summary>The folder of a version whose files were not made by a racing attempt (a new asset's <c>v1</c>).</summary>
+    public static string FolderName(int version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{version}");
 
     /// <summary>The top-level name of a path inside an asset: "a" for "a/seg_00001.m4s", "poster.jpg" for itself.</summary>
     public static string TopName(string path)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudSlicer.Core;
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Storage.Assets;
 using CloudSlicer.Storage.Blobs;
@@ -95,15 +96,19 @@ public sealed partial class AssetPublisher(
         ArgumentNullException.ThrowIfNull(next);
         var made = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var kept = StoredNames(next).Where(name => !made.Contains(name.Name)).ToList();
+        var version = previous.Version + 1;
         var versioned = next with
         {
-            Version = previous.Version + 1,
-            Locations = kept.ToDictionary(n => n.Name, n => previous.VersionOf(n.Name), StringComparer.Ordinal),
+            Version = version,
+            // This attempt's own folder: a racing job publishing the same version writes elsewhere, and whichever
+            // loses the switch removes only its own files.
+            Folder = $"{AssetManifest.FolderName(version)}-{Ids.New()[..8]}",
+            Locations = kept.ToDictionary(n => n.Name, n => previous.FolderOf(n.Name), StringComparer.Ordinal),
             Superseded = [.. StoredNames(previous)
                 .Where(n => made.Contains(n.Name) || kept.All(k => k.Name != n.Name))
-                .Select(n => VersionRelative(previous.VersionOf(n.Name), n)),
-                VersionRelative(previous.Version, (AssetLayout.MasterName, false)),
-                VersionRelative(previous.Version, (AssetLayout.ManifestName, false))],
+                .Select(n => FolderRelative(previous.FolderOf(n.Name), n)),
+                FolderRelative(previous.OwnFolder, (AssetLayout.MasterName, false)),
+                FolderRelative(previous.OwnFolder, (AssetLayout.ManifestName, false))],
         };
 
         var record = await PublishAsync(versioned, directory, lastFiles, replaceExternalId: false, beforeSwitch, cancellationToken).ConfigureAwait(false);
@@ -138,8 +143,8 @@ public sealed partial class AssetPublisher(
         return names.Distinct();
     }
 
-    private static string VersionRelative(int version, (string Name, bool IsDirectory) name) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{version}/{name.Name}{(name.IsDirectory ? "/" : "")}");
+    private static string FolderRelative(string folder, (string Name, bool IsDirectory) name) =>
+        $"{folder}/{name.Name}{(name.IsDirectory ? "/" : "")}";
 
     /// <summary>
     /// The Slicebot <c>libraries</c> setting, after the asset is published: the asset joins the owner's libraries
@@ -195,7 +200,7 @@ public sealed partial class AssetPublisher(
     private async Task StoreFilesAsync(AssetManifest manifest, string directory, IReadOnlyList<(string RelativePath, string Text)> lastFiles, CancellationToken cancellationToken)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(path => (Path: path, Key: AssetLayout.File(manifest.Id, manifest.Version, Path.GetRelativePath(directory, path).Replace('\\', '/'))))
+            .Select(path => (Path: path, Key: AssetLayout.OwnFile(manifest, Path.GetRelativePath(directory, path).Replace('\\', '/'))))
             .ToList();
         await Parallel.ForEachAsync(
             files,
@@ -207,12 +212,12 @@ public sealed partial class AssetPublisher(
         foreach (var (relativePath, content) in text)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await blobs.PutAsync(AssetLayout.File(manifest.Id, manifest.Version, relativePath), System.Text.Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+            await blobs.PutAsync(AssetLayout.OwnFile(manifest, relativePath), System.Text.Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private Task DiscardVersionAsync(AssetManifest manifest, CancellationToken cancellationToken) =>
-        blobs.DeletePrefixAsync(manifest.Version == 1 ? AssetLayout.Prefix(manifest.Id) : AssetLayout.VersionPrefix(manifest.Id, manifest.Version), cancellationToken);
+        blobs.DeletePrefixAsync(manifest.Version == 1 ? AssetLayout.Prefix(manifest.Id) : AssetLayout.FolderPrefix(manifest.Id, manifest.OwnFolder), cancellationToken);
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Asset {Asset}: the libraries setting names no library of its owner for {Unmatched}; skipped")]
     private static partial void LibrariesUnmatched(ILogger logger, string asset, string unmatched);

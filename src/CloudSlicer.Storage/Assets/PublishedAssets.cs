@@ -43,7 +43,7 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
             _versions.Clear();   // crude, but bounded; the next requests refill what is in use
         }
 
-        var version = new PublishedVersion(record.Id, record.Version, record.Locations);
+        var version = new PublishedVersion(record.Id, record.Version, record.OwnFolder, record.Locations);
         _versions[asset] = (version, clock.GetTimestamp());
         return version;
     }
@@ -52,10 +52,10 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
 }
 
 /// <summary>A published version of an asset: the blob key of each of its files, wherever an earlier version stored it.</summary>
-public sealed record PublishedVersion(string Asset, int Version, IReadOnlyDictionary<string, int> Locations)
+public sealed record PublishedVersion(string Asset, int Version, string Folder, IReadOnlyDictionary<string, string> Locations)
 {
-    public string Master => AssetLayout.Master(Asset, Version);
+    public string Master => AssetLayout.File(Asset, Folder, AssetLayout.MasterName);
 
     /// <param name="path">A path inside the asset, e.g. <c>a/seg_00001.m4s</c>.</param>
-    public string Key(string path) => AssetLayout.File(Asset, AssetManifest.VersionOf(Version, Locations, path), path);
+    public string Key(string path) => AssetLayout.File(Asset, AssetManifest.FolderOf(Folder, Locations, path), path);
 }

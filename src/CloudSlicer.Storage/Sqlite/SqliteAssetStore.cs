@@ -151,7 +151,7 @@ public sealed class SqliteAssetStore(SqliteDatabase db, TimeProvider clock) : IA
         ("@slice_dur", m.SliceDuration), ("@slices", m.Slices), ("@rays", JsonSerializer.Serialize(m.Rays, Json)),
         ("@renditions", JsonSerializer.Serialize(m.Renditions, Json)), ("@break_offsets", JsonSerializer.Serialize(m.BreakOffsets, Json)),
         ("@poster", m.Poster), ("@thumbnails", JsonSerializer.Serialize(m.Thumbnails, Json)),
-        ("@locations", JsonSerializer.Serialize(m.Locations, Json)), ("@superseded", JsonSerializer.Serialize(m.Superseded, Json)),
+        ("@folder", m.Folder), ("@locations", JsonSerializer.Serialize(m.Locations, Json)), ("@superseded", JsonSerializer.Serialize(m.Superseded, Json)),
         ("@export", m.Export is null ? null : JsonSerializer.Serialize(m.Export, Json)),
     ];
 
@@ -203,7 +203,8 @@ public sealed class SqliteAssetStore(SqliteDatabase db, TimeProvider clock) : IA
         Created = row.GetInt64(row.GetOrdinal("created")),
         AutoexpireHours = row.GetInt32(row.GetOrdinal("autoexpire")),
         Expires = row.IsDBNull(row.GetOrdinal("expires")) ? null : row.GetInt64(row.GetOrdinal("expires")),
-        Locations = Deserialize<Dictionary<string, int>>(row, "locations"),
+        Folder = NullableString(row, "folder"),
+        Locations = Deserialize<Dictionary<string, string>>(row, "locations"),
         Superseded = Deserialize<List<string>>(row, "superseded"),
         Export = NullableString(row, "export") is { } export ? JsonSerializer.Deserialize<AssetExport>(export, Json) : null,
     };

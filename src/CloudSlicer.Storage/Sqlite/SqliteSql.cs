@@ -155,13 +155,13 @@ internal static partial class SqliteSql
 
     private const string AssetColumns = """
         id, owner, state, version, job, external_id, desc, meta, duration, slice_dur, slices, rays, renditions,
-        break_offsets, poster, thumbnails, orig_filename, skip_drm, created, autoexpire, expires, locations, superseded, export
+        break_offsets, poster, thumbnails, orig_filename, skip_drm, created, autoexpire, expires, folder, locations, superseded, export
         """;
 
     public const string InsertAsset = "INSERT INTO assets (" + AssetColumns + """
         ) VALUES (@id, @owner, 'ready', 1, @job, @external_id, @desc, @meta, @duration, @slice_dur, @slices, @rays, @renditions,
                   @break_offsets, @poster, @thumbnails, @orig_filename, @skip_drm, @now, @autoexpire,
-                  CASE WHEN @autoexpire > 0 THEN @now + @autoexpire * 3600000 END, @locations, @superseded, @export)
+                  CASE WHEN @autoexpire > 0 THEN @now + @autoexpire * 3600000 END, @folder, @locations, @superseded, @export)
         RETURNING *;
         """;
 
@@ -171,7 +171,7 @@ internal static partial class SqliteSql
         UPDATE assets
            SET version = @version, job = @job, duration = @duration, slice_dur = @slice_dur, slices = @slices,
                rays = @rays, renditions = @renditions, break_offsets = @break_offsets, poster = @poster,
-               thumbnails = @thumbnails, locations = @locations, superseded = @superseded, export = @export
+               thumbnails = @thumbnails, folder = @folder, locations = @locations, superseded = @superseded, export = @export
          WHERE id = @id AND owner = @owner AND state = 'ready' AND version = @version - 1
         RETURNING *;
         """;

@@ -130,19 +130,20 @@ public sealed class AssetPublisherTests : IDisposable
         Assert.Equal(1, servedDuringStore);
         Assert.Equal(1, (await _assets.FindPublishedAsync(v1.Id, default))!.Version);
         Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default));
-        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", v1.Id, "v2")));
+        Assert.Equal(["v1"], Directory.EnumerateDirectories(Path.Combine(_root, "blobs", "assets", v1.Id)).Select(Path.GetFileName));
 
         // Each of these versions makes ray a anew, so the one before it stops using its own.
         var v2 = await _publisher.PublishNextAsync(v1, v1, Encoded("out3"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
         Assert.Equal(2, v2.Version);
         Assert.Equal(2, await _published.VersionAsync(v1.Id, default));
-        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "a/seg_00000.m4s"), default));
+        Assert.StartsWith("v2-", v2.Folder, StringComparison.Ordinal);
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v2, "a/seg_00000.m4s"), default));
         Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "players mid-stream keep the previous version");
 
         await _publisher.PublishNextAsync(v2, v2, Encoded("out4"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
         Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 1, "a/seg_00000.m4s"), default), "what versions older than the previous used goes");
         Assert.False(await _blobs.ExistsAsync(AssetLayout.Master(v1.Id, 1), default));
-        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "a/seg_00000.m4s"), default));
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v2, "a/seg_00000.m4s"), default));
     }
 
     [Fact]
@@ -153,8 +154,8 @@ public sealed class AssetPublisherTests : IDisposable
 
         var v2 = await _publisher.PublishNextAsync(v1, next, Track("t2"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
 
-        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["poster.jpg"] = 1 }, v2.Locations);
-        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", v1.Id, "v2", "a")), "no slice is copied");
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "v1", ["poster.jpg"] = "v1" }, v2.Locations);
+        Assert.False(Directory.Exists(Path.Combine(_root, "blobs", "assets", v1.Id, v2.OwnFolder, "a")), "no slice is copied");
         var served = (await _published.CurrentAsync(v1.Id, default))!;
         Assert.True(await _blobs.ExistsAsync(served.Key("a/seg_00000.m4s"), default));
         Assert.True(await _blobs.ExistsAsync(served.Key("audio1/index.m3u8"), default));
@@ -163,10 +164,36 @@ public sealed class AssetPublisherTests : IDisposable
         // A third version that replaces the track: the shared ray stays through every version.
         var v3 = await _publisher.PublishNextAsync(v2, v2, Track("t3"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
         var v4 = await _publisher.PublishNextAsync(v3, v3, Track("t4"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
-        Assert.Equal(1, v4.VersionOf("a/seg_00000.m4s"));
+        Assert.Equal("v1", v4.FolderOf("a/seg_00000.m4s"));
         Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v4, "a/seg_00000.m4s"), default));
-        Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 2, "audio1/index.m3u8"), default), "the replaced track of two versions back is gone");
-        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v1.Id, 3, "audio1/index.m3u8"), default), "the previous version's track stays for its players");
+        Assert.False(await _blobs.ExistsAsync(AssetLayout.File(v2, "audio1/index.m3u8"), default), "the replaced track of two versions back is gone");
+        Assert.True(await _blobs.ExistsAsync(AssetLayout.File(v3, "audio1/index.m3u8"), default), "the previous version's track stays for its players");
+    }
+
+    [Fact]
+    public async Task Two_jobs_racing_to_publish_the_same_version_never_touch_each_others_files()
+    {
+        var v1 = await PublishAsync(Manifest() with { Rays = [Ray("a")] });
+        var next = v1 with { Renditions = [new Rendition(Rendition.Audio, "audio1", "es", "audio1/index.m3u8", 128, "Spanish", "aac")] };
+        var loserStored = new TaskCompletionSource();
+        var winnerPublished = new TaskCompletionSource();
+
+        // The loser stores its files, then waits for the winner to switch before trying its own switch.
+        var loser = _publisher.PublishNextAsync(v1, next, Track("lose"), [(AssetLayout.MasterName, "#EXTM3U\n")], async ct =>
+        {
+            loserStored.SetResult();
+            await winnerPublished.Task;
+        }, default);
+        await loserStored.Task;
+        var winner = await _publisher.PublishNextAsync(v1, next, Track("win"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+        winnerPublished.SetResult();
+
+        await Assert.ThrowsAsync<JobFailedException>(() => loser);
+        var served = (await _published.CurrentAsync(v1.Id, default))!;
+        Assert.Equal(winner.OwnFolder, served.Folder);
+        Assert.True(await _blobs.ExistsAsync(served.Key("audio1/index.m3u8"), default), "the winner's track survives the loser's clean-up");
+        Assert.True(await _blobs.ExistsAsync(served.Master, default));
+        Assert.Equal(["v1", winner.OwnFolder], Directory.EnumerateDirectories(Path.Combine(_root, "blobs", "assets", v1.Id)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     private static Ray Ray(string name) => new(name, 640, 360, 30, 800);

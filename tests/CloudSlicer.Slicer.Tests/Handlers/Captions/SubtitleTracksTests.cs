@@ -19,7 +19,7 @@ public class SubtitleTracksTests
     [Fact]
     public void A_new_track_takes_a_name_no_version_still_stored_uses()
     {
-        var asset = Asset(Sub("sub1")) with { Superseded = ["v2/sub4/", "v2/master.m3u8"], Locations = new Dictionary<string, int> { ["sub1"] = 2, ["audio"] = 1 } };
+        var asset = Asset(Sub("sub1")) with { Superseded = ["v2/sub4/", "v2/master.m3u8"], Locations = new Dictionary<string, string> { ["sub1"] = "v2-0a1b2c3d", ["audio"] = "v1" } };
 
         var tracks = new SubtitleTracks(asset);
 
