@@ -11,5 +11,5 @@ public static class UnknownApi2
     /// </summary>
     public static void MapUnknownApi2(this IEndpointRouteBuilder routes) =>
         routes.Map("/api2/{**path}", (string? path) => Api2Results.Error(
-            $"/api2/{Api2Echo.Text(path ?? "")} is not an endpoint of this server; it implements /api2/cloudslicer/jobs/create, get, list, cancel and delete, and /api2/asset/get, list, update and delete"));
+            $"/api2/{Api2Echo.Text(path ?? "")} is not an endpoint of this server; it implements /api2/cloudslicer/jobs/create, get, list, cancel, delete, quickclip, create_export, add_track_audio, add_track_vtt, replace_track_vtt and copy-from-library, /api2/cloudslicer/batch/copy-from-library and get-job-states, /api2/asset/get, list, update and delete, and /api2/library/create, list, add_assets, remove_assets, share, unshare and delete"));
 }
