@@ -42,7 +42,7 @@ public sealed class SqliteAssetStore(SqliteDatabase db, TimeProvider clock) : IA
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && manifest.ExternalId is not null)
         {
-            var holder = await QueryAsync(connection, SqliteSql.LiveAssetIdByExternalId,
+            var holder = await SqliteDatabase.QueryAsync(connection, SqliteSql.LiveAssetIdByExternalId,
                 [("@owner", manifest.Owner), ("@external_id", manifest.ExternalId)], r => r.GetString(0), cancellationToken);
             if (holder is [var other])
             {
@@ -120,23 +120,9 @@ public sealed class SqliteAssetStore(SqliteDatabase db, TimeProvider clock) : IA
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static async Task<List<T>> QueryAsync<T>(
-        SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var command = SqliteDatabase.CreateCommand(connection, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
     private static Task<List<AssetManifest>> QueryAsync(
         SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken) =>
-        QueryAsync(connection, sql, parameters, Read, cancellationToken);
+        SqliteDatabase.QueryAsync(connection, sql, parameters, Read, cancellationToken);
 
     private (string, object?)[] InsertParameters(AssetManifest m) =>
     [

@@ -59,6 +59,21 @@ public sealed class SqliteDatabase : IDisposable
         string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        return await QueryAsync(connection, sql, parameters, read, cancellationToken);
+    }
+
+    /// <summary>Runs one statement and returns the number of rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, sql, parameters, cancellationToken);
+    }
+
+    /// <summary>Runs one statement on an open connection (inside the caller's transaction) and reads every row it returns.</summary>
+    public static async Task<List<T>> QueryAsync<T>(
+        SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         await using var command = CreateCommand(connection, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
@@ -70,10 +85,10 @@ public sealed class SqliteDatabase : IDisposable
         return rows;
     }
 
-    /// <summary>Runs one statement and returns the number of rows it changed.</summary>
-    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
+    /// <summary>Runs one statement on an open connection (inside the caller's transaction); the rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(
+        SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
         await using var command = CreateCommand(connection, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -14,7 +14,7 @@ public sealed partial class SqliteJobQueue
         await using (var connection = await db.OpenAsync(cancellationToken))
         {
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await ExecuteAsync(connection, SqliteSql.InsertBatch, [("@id", batchId), ("@owner", owner), ("@now", now)], cancellationToken);
+            await SqliteDatabase.ExecuteAsync(connection, SqliteSql.InsertBatch, [("@id", batchId), ("@owner", owner), ("@now", now)], cancellationToken);
             foreach (var (job, asset) in entries)
             {
                 await using (var command = SqliteDatabase.CreateCommand(connection, SqliteSql.Enqueue, EnqueueParameters(job, now)))
@@ -24,7 +24,7 @@ public sealed partial class SqliteJobQueue
                     jobs.Add(ReadJob(reader));
                 }
 
-                await ExecuteAsync(connection, SqliteSql.InsertBatchJob, [("@batch", batchId), ("@job", jobs[^1].Id), ("@asset", asset)], cancellationToken);
+                await SqliteDatabase.ExecuteAsync(connection, SqliteSql.InsertBatchJob, [("@batch", batchId), ("@job", jobs[^1].Id), ("@asset", asset)], cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -56,11 +56,4 @@ public sealed partial class SqliteJobQueue
         ("@id", Ids.New()), ("@owner", job.Owner), ("@kind", job.Kind.ToWire()), ("@args", job.ArgsJson),
         ("@source", job.SourceJson), ("@secrets", job.SecretsJson), ("@asset", job.Asset), ("@now", now),
     ];
-
-    private static async Task ExecuteAsync(
-        Microsoft.Data.Sqlite.SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
-    {
-        await using var command = SqliteDatabase.CreateCommand(connection, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }

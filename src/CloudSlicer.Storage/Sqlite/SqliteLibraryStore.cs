@@ -102,7 +102,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
     public async Task<IReadOnlyList<Library>> ListAsync(string caller, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await QueryAsync(connection, ListVisible, [("@caller", caller)], ReadRow, cancellationToken);
+        var rows = await SqliteDatabase.QueryAsync(connection, ListVisible, [("@caller", caller)], ReadRow, cancellationToken);
         return await CompleteAsync(connection, rows, cancellationToken);
     }
 
@@ -116,7 +116,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
         ChangeAsync(caller, id, async (connection, ct) =>
         {
             var given = assetIds.Distinct(StringComparer.Ordinal).ToList();
-            var own = (await QueryAsync(connection, OwnLiveAssets, [("@owner", caller), ("@ids", Serialize(given))], r => r.GetString(0), ct))
+            var own = (await SqliteDatabase.QueryAsync(connection, OwnLiveAssets, [("@owner", caller), ("@ids", Serialize(given))], r => r.GetString(0), ct))
                 .ToHashSet(StringComparer.Ordinal);
             var found = given.Where(own.Contains).ToList();
             var count = await ScalarAsync(connection, CountLiveMembers, [("@id", id)], ct);
@@ -126,7 +126,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
                 return new LibraryOutcome.Full(LibraryLimits.MaxAssetsPerLibrary);
             }
 
-            await ExecuteAsync(connection, InsertMembers, [("@id", id), ("@ids", Serialize(found)), ("@now", Now())], ct);
+            await SqliteDatabase.ExecuteAsync(connection, InsertMembers, [("@id", id), ("@ids", Serialize(found)), ("@now", Now())], ct);
             return given.Where(a => !own.Contains(a)).ToList();
         }, cancellationToken);
 
@@ -134,7 +134,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
         ChangeAsync(caller, id, async (connection, ct) =>
         {
             var given = assetIds.Distinct(StringComparer.Ordinal).ToList();
-            var removed = (await QueryAsync(connection, DeleteMembers, [("@id", id), ("@ids", Serialize(given))], r => r.GetString(0), ct))
+            var removed = (await SqliteDatabase.QueryAsync(connection, DeleteMembers, [("@id", id), ("@ids", Serialize(given))], r => r.GetString(0), ct))
                 .ToHashSet(StringComparer.Ordinal);
             return given.Where(a => !removed.Contains(a)).ToList();
         }, cancellationToken);
@@ -159,7 +159,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
                 return new LibraryOutcome.Full(LibraryLimits.MaxSharesPerLibrary);
             }
 
-            await ExecuteAsync(connection, InsertShare, [("@id", id), ("@owner", owner), ("@now", Now())], ct);
+            await SqliteDatabase.ExecuteAsync(connection, InsertShare, [("@id", id), ("@owner", owner), ("@now", Now())], ct);
             return Array.Empty<string>();
         }, cancellationToken);
     }
@@ -167,7 +167,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
     public Task<LibraryOutcome> UnshareAsync(string caller, string id, string owner, CancellationToken cancellationToken) =>
         ChangeAsync(caller, id, async (connection, ct) =>
         {
-            await ExecuteAsync(connection, DeleteShare, [("@id", id), ("@owner", owner)], ct);
+            await SqliteDatabase.ExecuteAsync(connection, DeleteShare, [("@id", id), ("@owner", owner)], ct);
             return Array.Empty<string>();
         }, cancellationToken);
 
@@ -192,7 +192,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var names = libraries.Distinct(StringComparer.Ordinal).ToList();
-        var live = await QueryAsync(connection, OwnLiveAssets, [("@owner", owner), ("@ids", Serialize(new[] { assetId }))], r => r.GetString(0), cancellationToken);
+        var live = await SqliteDatabase.QueryAsync(connection, OwnLiveAssets, [("@owner", owner), ("@ids", Serialize(new[] { assetId }))], r => r.GetString(0), cancellationToken);
         if (live.Count == 0)
         {
             return new LibraryJoin([], names);
@@ -202,11 +202,11 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
         var unmatched = new List<string>();
         foreach (var name in names)
         {
-            var targets = await QueryAsync(connection, OwnLibrariesNamed, [("@owner", owner), ("@name", name)], r => r.GetString(0), cancellationToken);
+            var targets = await SqliteDatabase.QueryAsync(connection, OwnLibrariesNamed, [("@owner", owner), ("@name", name)], r => r.GetString(0), cancellationToken);
             if (targets.Count == 0 && !Ids.IsValid(name))
             {
                 var id = Ids.New();
-                var created = await QueryAsync(
+                var created = await SqliteDatabase.QueryAsync(
                     connection, InsertLibrary, [("@id", id), ("@owner", owner), ("@desc", name), ("@now", Now()), ("@max", LibraryLimits.MaxLibrariesPerOwner)], r => r.GetInt64(0), cancellationToken);
                 targets = created.Count == 1 ? [id] : [];
             }
@@ -216,7 +216,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
             {
                 if (await ScalarAsync(connection, CountLiveMembers, [("@id", library)], cancellationToken) < LibraryLimits.MaxAssetsPerLibrary)
                 {
-                    await ExecuteAsync(connection, InsertMembers, [("@id", library), ("@ids", Serialize(new[] { assetId })), ("@now", Now())], cancellationToken);
+                    await SqliteDatabase.ExecuteAsync(connection, InsertMembers, [("@id", library), ("@ids", Serialize(new[] { assetId })), ("@now", Now())], cancellationToken);
                     joined.Add(library);
                     any = true;
                 }
@@ -266,7 +266,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
 
     private static async Task<Library?> GetAsync(SqliteConnection connection, string caller, string id, CancellationToken cancellationToken)
     {
-        var rows = await QueryAsync(connection, SelectVisible, [("@id", id), ("@caller", caller)], ReadRow, cancellationToken);
+        var rows = await SqliteDatabase.QueryAsync(connection, SelectVisible, [("@id", id), ("@caller", caller)], ReadRow, cancellationToken);
         return (await CompleteAsync(connection, rows, cancellationToken)).SingleOrDefault();
     }
 
@@ -279,8 +279,8 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
         }
 
         var ids = Serialize(rows.Select(l => l.Id));
-        var members = await QueryAsync(connection, MembersOf, [("@ids", ids)], r => (Library: r.GetString(0), Value: r.GetString(1)), cancellationToken);
-        var shares = await QueryAsync(connection, SharesOf, [("@ids", ids)], r => (Library: r.GetString(0), Value: r.GetString(1)), cancellationToken);
+        var members = await SqliteDatabase.QueryAsync(connection, MembersOf, [("@ids", ids)], r => (Library: r.GetString(0), Value: r.GetString(1)), cancellationToken);
+        var shares = await SqliteDatabase.QueryAsync(connection, SharesOf, [("@ids", ids)], r => (Library: r.GetString(0), Value: r.GetString(1)), cancellationToken);
         var assetsOf = members.ToLookup(m => m.Library, m => m.Value, StringComparer.Ordinal);
         var sharesOf = shares.ToLookup(s => s.Library, s => s.Value, StringComparer.Ordinal);
         return rows.Select(l => l with { Assets = assetsOf[l.Id].ToList(), SharedWith = sharesOf[l.Id].ToList() }).ToList();
@@ -293,28 +293,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
     private static Library ReadRow(SqliteDataReader row) =>
         new(row.GetString(0), row.GetString(1), row.GetString(2), row.GetInt64(3), [], []);
 
-    private static async Task<List<T>> QueryAsync<T>(
-        SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var command = SqliteDatabase.CreateCommand(connection, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
     private static async Task<long> ScalarAsync(
         SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken) =>
-        (await QueryAsync(connection, sql, parameters, r => r.GetInt64(0), cancellationToken)).Single();
-
-    private static async Task<int> ExecuteAsync(
-        SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
-    {
-        await using var command = SqliteDatabase.CreateCommand(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        (await SqliteDatabase.QueryAsync(connection, sql, parameters, r => r.GetInt64(0), cancellationToken)).Single();
 }
