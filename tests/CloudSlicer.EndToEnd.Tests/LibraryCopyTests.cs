@@ -5,8 +5,9 @@ using CloudSlicer.Testing;
 namespace CloudSlicer.EndToEnd.Tests;
 
 /// <summary>
-/// One real server (two slicers) with two owners: Alice, who has a rich asset (meta, poster, an ad break, an
-/// alternate audio track added as version 2) and a plain one, both in a library shared with Bob.
+/// One real server (two slicers) with two owners: Alice, who has a rich asset (meta, poster, an ad break, then an
+/// alternate audio track, a caption track and an export, each a version of its own) and a plain one, both in a
+/// library shared with Bob.
 /// </summary>
 public sealed class LibraryCopyFixture : IAsyncLifetime
 {
@@ -25,7 +26,7 @@ public sealed class LibraryCopyFixture : IAsyncLifetime
 
     public string DataPath => _data.Path;
 
-    /// <summary>Meta, poster, a 1 s break out of 6 s, and a Spanish track: files in two versions.</summary>
+    /// <summary>Meta, poster, a 1 s break out of 6 s, a Spanish track, a caption track and an MP4 export: files in four versions.</summary>
     public string Rich { get; private set; } = "";
 
     public string Plain { get; private set; } = "";
@@ -55,9 +56,11 @@ public sealed class LibraryCopyFixture : IAsyncLifetime
         });
         var plain = SliceAsync(new { description = "Plain asset" });
         (Rich, Plain) = (await rich, await plain);
-        var track = await Alice.CallAsync("/api2/cloudslicer/jobs/add_track_audio", new { asset = Rich, url = Url("spanish.m4a"), desc = "Spanish", lang = "es" });
-        Assert.True(track["error"]!.GetValue<int>() == 0, track.ToJsonString());
-        await DoneAsync(Alice, track["job"]!["id"]!.GetValue<string>());
+        // One at a time: each changes the asset, making a version of its own.
+        await ChangeAsync("add_track_audio", new { asset = Rich, url = Url("spanish.m4a"), desc = "Spanish", lang = "es" });
+        var ttml = CaptionTrackTests.Ttml(("00:00:01.000", "00:00:02.000", "Copied caption"));
+        await ChangeAsync("add_track_vtt", new { asset = Rich, ttml_data = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ttml)), lang = "en", desc = "English" });
+        await ChangeAsync("create_export", new { asset = Rich, aaclc = 1 });
 
         var library = await LibraryAsync(Alice, "Shared with Bob", Rich, Plain);
         Ok(await Alice.CallAsync("/api2/library/share", new { library_id = library, owner = Bob.Owner }));
@@ -70,6 +73,12 @@ public sealed class LibraryCopyFixture : IAsyncLifetime
         await _files.DisposeAsync();
         _sources.Dispose();
         _data.Dispose();
+    }
+
+    private async Task ChangeAsync(string endpoint, object parameters)
+    {
+        var response = Ok(await Alice.CallAsync($"/api2/cloudslicer/jobs/{endpoint}", parameters));
+        await DoneAsync(Alice, response["job"]!["id"]!.GetValue<string>());
     }
 
     /// <summary>A new owner of this server, made by <c>cloudslicer owner add</c> beside the running server.</summary>
@@ -136,6 +145,13 @@ public sealed class LibraryCopyTests(LibraryCopyFixture fixture) : IClassFixture
         Assert.Equal(
             [("audio", "en"), ("audio1", "es")],
             copied["audio_tracks"]!.AsArray().Select(t => (t!["name"]!.GetValue<string>(), t["lang"]!.GetValue<string>())));
+        Assert.Equal(
+            [("en", "English")],
+            copied["caption_tracks"]!.AsArray().Select(t => (t!["lang"]!.GetValue<string>(), t["desc"]!.GetValue<string>())));
+        Assert.Contains(copy, copied["caption_tracks"]![0]!["url"]!.GetValue<string>(), StringComparison.Ordinal);
+        var captions = new Uri(copied["caption_tracks"]![0]!["url"]!.GetValue<string>());
+        var firstCue = new Uri(captions, HlsPlaylists.Uris(await fixture.Http.GetStringAsync(captions))[0]);
+        Assert.Contains("Copied caption", await fixture.Http.GetStringAsync(firstCue), StringComparison.Ordinal);
         Assert.Contains(copy, copied["poster_url"]!.GetValue<string>(), StringComparison.Ordinal);
         using (var poster = await fixture.Http.GetAsync(new Uri(copied["poster_url"]!.GetValue<string>())))
         {
@@ -149,9 +165,11 @@ public sealed class LibraryCopyTests(LibraryCopyFixture fixture) : IClassFixture
         Assert.Contains($"URI=\"{copy}/audio1/index.m3u8\"", master, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.Rich, master, StringComparison.Ordinal);
 
-        // Byte for byte the original's slices (version 1's rays, version 2's track), each stored under the copy's prefix.
+        // Byte for byte the original's files (version 1's rays, version 2's track, version 4's export), each stored
+        // under the copy's prefix.
         var copyBlobs = Path.Combine(fixture.DataPath, "blobs", "assets", copy);
-        foreach (var file in new[] { "a/seg_00000.m4s", "a/init.mp4", "audio/seg_00001.m4s", "audio1/seg_00000.m4s", "poster.jpg" })
+        Assert.Equal($"{fixture.Server.Url}/{copy}/export.mp4", copied["mp4_url"]!.GetValue<string>());
+        foreach (var file in new[] { "a/seg_00000.m4s", "a/init.mp4", "audio/seg_00001.m4s", "audio1/seg_00000.m4s", "poster.jpg", "export.mp4" })
         {
             var bytes = await BytesAsync($"{fixture.Rich}/{file}");
             Assert.Equal(bytes, await BytesAsync($"{copy}/{file}"));
