@@ -264,3 +264,55 @@ public sealed class LibraryCopyTests(LibraryCopyFixture fixture) : IClassFixture
 
     private async Task<byte[]> BytesAsync(string path) => await fixture.Http.GetByteArrayAsync(new Uri($"{fixture.Server.Url}/{path}"));
 }
+
+/// <summary>
+/// The slicer checks the share again when it takes a copy: copies queued while no slicer runs, then unshared, end in
+/// error (one attempt, a message that says why) and the batch's states say so. The API process runs no slicer; a
+/// second process on the same store does the slicing and the copying.
+/// </summary>
+public sealed class LibraryCopyRecheckTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task A_copy_queued_before_an_unshare_fails_when_a_slicer_takes_it_and_its_batch_shows_error()
+    {
+        using var data = new TempDirectory();
+        using var sources = new TempDirectory();
+        Directory.CreateDirectory(sources.Path);
+        await MediaClips.GenerateAsync(Path.Combine(sources.Path, "clip.mp4"), new MediaClipSpec { Duration = TimeSpan.FromSeconds(4), Width = 320, Height = 180, FrameRate = 30 });
+        await using var files = await LoopbackFileServer.StartAsync(sources.Path);
+        await using var api = await ServerProcess.StartAsync(data.Path, null, "--slicers", "0");
+        using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        var alice = new Api2Client(http, api.Owner!, api.Secret!);
+        var added = await Cli.RunAsync(null, "owner", "add", "--data", data.Path);
+        var bobOwner = JsonNode.Parse(added.Stdout)!;
+        var bob = new Api2Client(http, bobOwner["owner"]!.GetValue<string>(), bobOwner["secret"]!.GetValue<string>());
+
+        string asset;
+        await using (await ServerProcess.StartAsync(data.Path, null, "--slicers", "1"))
+        {
+            asset = (await LibraryCopyFixture.DoneAsync(alice, await alice.CreateAsync(files.UrlOf("clip.mp4"))))["asset"]!.GetValue<string>();
+        }
+
+        var library = await LibraryCopyFixture.LibraryAsync(alice, "Briefly shared", asset);
+        LibraryCopyFixture.Ok(await alice.CallAsync("/api2/library/share", new { library_id = library, owner = bob.Owner }));
+        var copy = LibraryCopyFixture.Ok(await bob.CallAsync("/api2/cloudslicer/jobs/copy-from-library", new { asset_id = asset }))["job"]!["id"]!.GetValue<string>();
+        var batch = LibraryCopyFixture.Ok(await bob.CallAsync("/api2/cloudslicer/batch/copy-from-library", new { asset_ids = new[] { asset } }))["batch_id"]!.GetValue<string>();
+        LibraryCopyFixture.Ok(await alice.CallAsync("/api2/library/unshare", new { library_id = library, owner = bob.Owner }));
+
+        await using var slicer = await ServerProcess.StartAsync(data.Path, null, "--slicers", "1");
+
+        var (failed, _) = await bob.WaitFinishedAsync(copy, Deadline);
+        Assert.Equal(("error", 1), (failed["state"]!.GetValue<string>(), failed["attempts"]!.GetValue<int>()));
+        Assert.Contains("no longer yours or in a library shared with you", failed["last_error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(failed["asset"]);
+        var states = await Eventually.UntilAsync(
+            () => bob.CallAsync("/api2/cloudslicer/batch/get-job-states", new { id = batch }),
+            s => s["states"]?["error"] is not null,
+            Deadline,
+            "the batch's copy to fail");
+        Assert.Equal($$"""{"error":["{{asset}}"]}""", states["states"]!.ToJsonString());
+        Assert.Equal("[]", LibraryCopyFixture.Ok(await bob.CallAsync("/api2/asset/list", new { }))["assets"]!.ToJsonString());
+    }
+}

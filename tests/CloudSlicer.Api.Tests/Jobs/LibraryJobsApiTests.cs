@@ -169,6 +169,26 @@ public sealed class LibraryJobsApiTests : IAsyncLifetime
         Assert.Equal($$"""{"waiting":["{{_shared}}"],"cancelled":["{{_shared2}}"]}""", states["states"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task Missing_or_empty_parameters_get_clear_errors()
+    {
+        foreach (var (path, parameters, fragment) in new (string, object, string)[]
+        {
+            (CopyPath, new { }, "Missing parameter 'asset_id'"),
+            (BatchPath, new { }, "Missing parameter 'asset_ids'"),
+            (BatchPath, new { asset_ids = Array.Empty<string>() }, "asset_ids is empty"),
+            (BatchPath, new { asset_ids = Enumerable.Range(0, 1001).Select(_ => Core.Ids.New()).ToArray() }, "at most 1000"),
+            (StatesPath, new { }, "Missing parameter 'id'"),
+        })
+        {
+            var answer = await _bob.CallAsync(path, parameters);
+            Assert.True(answer["error"]!.GetValue<int>() == 1, answer.ToJsonString());
+            Assert.Contains(fragment, answer["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await Queue.ListAsync(_bob.Owner, 50, 0, default));
+    }
+
     private static JsonObject Ok(JsonObject response)
     {
         Assert.True(response["error"]!.GetValue<int>() == 0, response.ToJsonString());
