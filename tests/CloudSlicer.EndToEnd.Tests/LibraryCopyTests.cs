@@ -142,6 +142,7 @@ public sealed class LibraryCopyTests(LibraryCopyFixture fixture) : IClassFixture
              copied["external_id"]!.GetValue<string>(), copied["version"]!.GetValue<int>()));
         Assert.Equal("""{"show":"Launch","episode":3}""", copied["meta"]!.ToJsonString());
         Assert.Single(copied["break_offsets"]!.AsArray());
+        Assert.Equal("[]", copied["libraries"]!.ToJsonString());   // Alice's library holds her original, not Bob's copy
         Assert.Equal(
             [("audio", "en"), ("audio1", "es")],
             copied["audio_tracks"]!.AsArray().Select(t => (t!["name"]!.GetValue<string>(), t["lang"]!.GetValue<string>())));
@@ -158,9 +159,10 @@ public sealed class LibraryCopyTests(LibraryCopyFixture fixture) : IClassFixture
             Assert.Equal((HttpStatusCode.OK, "image/jpeg"), (poster.StatusCode, poster.Content.Headers.ContentType?.MediaType));
         }
 
-        // It plays, with its alternate track listed under its own id.
+        // It plays (HLS and DASH), with its alternate track listed under its own id.
         var duration = copied["duration"]!.GetValue<double>();
         Assert.InRange(await Media.ProbeDurationAsync($"{fixture.Server.Url}/{copy}.m3u8"), duration - 0.1, duration + 0.1);
+        Assert.InRange(await Media.ProbeDurationAsync($"{fixture.Server.Url}/{copy}.mpd"), duration - 0.5, duration + 0.5);
         var master = await fixture.Http.GetStringAsync(new Uri($"{fixture.Server.Url}/{copy}.m3u8"));
         Assert.Contains($"URI=\"{copy}/audio1/index.m3u8\"", master, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.Rich, master, StringComparison.Ordinal);
