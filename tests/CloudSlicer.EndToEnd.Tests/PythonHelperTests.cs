@@ -9,22 +9,14 @@ namespace CloudSlicer.EndToEnd.Tests;
 /// </summary>
 public sealed class PythonHelperTests(Sources sources) : IClassFixture<Sources>
 {
-    // tools/uplynk_api2_auth.py is copied next to the test assembly.
-    private static readonly string Tools = AppContext.BaseDirectory;
-
     [Fact]
     public async Task The_python_helper_creates_a_job_and_sees_it_done_with_an_asset()
     {
         using var data = new TempDirectory();
         await using var server = await ServerProcess.StartAsync(data.Path);
-        var env = new Dictionary<string, string>
-        {
-            ["CLOUDSLICER_URL"] = server.Url,
-            ["CLOUDSLICER_OWNER"] = server.Owner!,
-            ["CLOUDSLICER_SECRET"] = server.Secret!,
-        };
+        var env = PythonHelper.Environment(server.Url, server.Owner!, server.Secret!);
 
-        var create = await PythonAsync(env, "/api2/cloudslicer/jobs/create", new JsonObject
+        var create = await PythonHelper.CallAsync(env, "/api2/cloudslicer/jobs/create", new JsonObject
         {
             ["source"] = new JsonObject { ["url"] = sources.Url("clip.mp4") },
             ["args"] = new JsonObject { ["trim"] = "5000,3000", ["description"] = "from python", ["bad_arg1"] = 1 },
@@ -34,40 +26,14 @@ public sealed class PythonHelperTests(Sources sources) : IClassFixture<Sources>
         var id = create["job"]!["id"]!.GetValue<string>();
 
         var job = await CloudSlicer.Testing.Eventually.UntilAsync(
-            async () => (await PythonAsync(env, "/api2/cloudslicer/jobs/get", new JsonObject { ["id"] = id }))["job"]!.AsObject(),
+            async () => (await PythonHelper.CallAsync(env, "/api2/cloudslicer/jobs/get", new JsonObject { ["id"] = id }))["job"]!.AsObject(),
             j => j["state"]!.GetValue<string>() is "done" or "error",
             TimeSpan.FromMinutes(2),
             "the job to finish");
         Assert.Equal("done", job["state"]!.GetValue<string>());
         Assert.InRange(await Media.ProbeDurationAsync($"{server.Url}/{job["asset"]!.GetValue<string>()}.m3u8"), 2.7, 3.3);
 
-        var list = await PythonAsync(env, "/api2/cloudslicer/jobs/list", new JsonObject { ["limit"] = 3 });
+        var list = await PythonHelper.CallAsync(env, "/api2/cloudslicer/jobs/list", new JsonObject { ["limit"] = 3 });
         Assert.Equal(id, list["jobs"]![0]!["id"]!.GetValue<string>());
-    }
-
-    private static async Task<JsonObject> PythonAsync(Dictionary<string, string> env, string path, JsonObject parameters)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("python3")
-        {
-            WorkingDirectory = Tools,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "uplynk_api2_auth.py", path, parameters.ToJsonString() })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await stderr);
-        return JsonNode.Parse(await stdout)!.AsObject();
     }
 }

@@ -21,8 +21,9 @@ public static class LibraryJobsApi
 
     public static async Task<IResult> CopyFromLibrary(Api2Request request, IJobQueue queue, ILibraryStore libraries, PublicUrls urls, CancellationToken cancellationToken)
     {
-        var asset = Api2Values.AssetId(request.Params["asset_id"], "asset_id");
-        if (!await libraries.CanReadAsync(request.Owner, asset, cancellationToken).ConfigureAwait(false))
+        // A malformed id is "Not found" too, in the same words as any other id the caller may not copy.
+        var asset = request.RequireString("asset_id");
+        if (!Ids.IsValid(asset) || !await libraries.CanReadAsync(request.Owner, asset, cancellationToken).ConfigureAwait(false))
         {
             throw NotFound([asset]);
         }
