@@ -190,9 +190,13 @@ public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock
         return jobs.Count;
     }
 
-    public Task<int> EraseFinishedAsync(CancellationToken cancellationToken) =>
-        db.ExecuteAsync(
-            SqliteSql.EraseFinished, [("@cutoff", Now() - (long)_options.Retention.TotalMilliseconds)], cancellationToken);
+    public async Task<int> EraseFinishedAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = Now() - (long)_options.Retention.TotalMilliseconds;
+        var erased = await db.ExecuteAsync(SqliteSql.EraseFinished, [("@cutoff", cutoff)], cancellationToken);
+        await db.ExecuteAsync(SqliteSql.EraseOrphanBatches, [("@cutoff", cutoff)], cancellationToken);
+        return erased;
+    }
 
     private async Task<JobState?> EndAttemptAsync(Lease lease, string error, int maxAttempts, CancellationToken cancellationToken)
     {

@@ -16,5 +16,12 @@ internal static partial class SqliteSql
          ORDER BY b.rowid;
         """;
 
+    // Retention: a batch goes with its last job (batch_jobs rows of erased or deleted jobs go first). A batch
+    // younger than the retention is kept even when empty, so a fresh batch whose jobs were all deleted still answers.
+    public const string EraseOrphanBatches = """
+        DELETE FROM batch_jobs WHERE job NOT IN (SELECT id FROM jobs);
+        DELETE FROM batches WHERE created < @cutoff AND id NOT IN (SELECT batch FROM batch_jobs);
+        """;
+
     public const string BatchExists = "SELECT 1 FROM batches WHERE id = @id AND owner = @owner;";
 }
