@@ -7,7 +7,7 @@ RESULTS     := TestResults
 # ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
 RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
-.PHONY: run test build deps clean bench bench-api bench-export
+.PHONY: run test build deps clean bench bench-api bench-export bench-clip
 
 deps:
 	@bash scripts/deps.sh
@@ -43,6 +43,12 @@ bench-api: build
 # docs/benchmarks.md section. Quick check: make bench-export ARGS="--seconds 10 --pairs 1"
 bench-export: deps build
 	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- export $(ARGS)
+
+# The quick-clip benchmark: a 10 s /jobs/quickclip from a 1-minute and a 10-minute asset side by side, and the bare
+# ffmpeg command making the same clip; writes its section of docs/benchmarks.md (a few minutes on 2 cores).
+# Quick check: make bench-clip ARGS="--long 120 --rounds 1 --no-doc"
+bench-clip: deps build
+	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- clip $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

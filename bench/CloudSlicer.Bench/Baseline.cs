@@ -31,6 +31,12 @@ public sealed class Baseline
 
     public IReadOnlyList<Ray> Rays { get; }
 
+    /// <summary>Where the output starts in the source (<c>-ss</c> before <c>-i</c>, as <c>/jobs/create</c>'s trim does); null: the start.</summary>
+    public TimeSpan? TrimStart { get; private init; }
+
+    /// <summary>How much of the source the output keeps (<c>-t</c>); null: all of it.</summary>
+    public TimeSpan? TrimDuration { get; private init; }
+
     public static async Task<Baseline> PlanAsync(string source, CancellationToken cancellationToken)
     {
         var options = Options.Create(new MediaOptions { FfmpegPath = Tools.Ffmpeg, FfprobePath = Tools.Ffprobe });
@@ -39,9 +45,18 @@ public sealed class Baseline
         return new Baseline(source, info, LadderPlanner.Plan(info, LadderPlanner.DefaultTable));
     }
 
+    /// <summary>The same ladder of part of the source: what a bare ffmpeg run makes for a clip.</summary>
+    public Baseline Trimmed(TimeSpan start, TimeSpan duration) =>
+        new(Source, Info, Rays) { TrimStart = start, TrimDuration = duration };
+
     /// <summary>The argument list, exactly as the production code makes it, writing into <paramref name="outputDirectory"/>.</summary>
     public IReadOnlyList<string> Arguments(string outputDirectory) =>
-        FfmpegCommands.HlsLadder(new HlsLadderRequest(Source, outputDirectory, Rays, Info.HasAudio) { Preset = Preset });
+        FfmpegCommands.HlsLadder(new HlsLadderRequest(Source, outputDirectory, Rays, Info.HasAudio)
+        {
+            Preset = Preset,
+            TrimStart = TrimStart,
+            TrimDuration = TrimDuration,
+        });
 
     /// <summary>
     /// Runs /usr/bin/ffmpeg with <see cref="Arguments"/>; returns the wall-clock time from start to exit and the CPU

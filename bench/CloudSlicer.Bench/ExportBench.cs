@@ -79,7 +79,7 @@ internal static class ExportBench
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<JsonObject> WaitDoneAsync(Jobs jobs, string id, TimeSpan poll, CancellationToken ct)
+    internal static async Task<JsonObject> WaitDoneAsync(Jobs jobs, string id, TimeSpan poll, CancellationToken ct)
     {
         while (true)
         {

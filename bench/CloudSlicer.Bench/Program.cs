@@ -6,10 +6,14 @@ using CloudSlicer.Testing;
 // The slicing benchmark (bench/README.md): CloudSlicer against the bare ffmpeg command that makes the same
 // ladder, interleaved on one machine in one run, plus cancel-to-stopped latency. Writes docs/benchmarks.md.
 
-// `export` first: the export benchmark (make bench-export), same options.
-return args is ["export", ..]
-    ? await BenchHost.RunAsync<BenchOptions>("bench-export", BenchOptions.Usage, BenchOptions.Parse, ExportBench.RunAsync, args[1..])
-    : await BenchHost.RunAsync<BenchOptions>("bench", BenchOptions.Usage, BenchOptions.Parse, Bench.RunAsync, args);
+// `export` first: the export benchmark (make bench-export), same options; `clip` first: the quick-clip benchmark
+// (make bench-clip), its own options.
+return args switch
+{
+    ["export", ..] => await BenchHost.RunAsync<BenchOptions>("bench-export", BenchOptions.Usage, BenchOptions.Parse, ExportBench.RunAsync, args[1..]),
+    ["clip", ..] => await BenchHost.RunAsync<ClipBenchOptions>("bench-clip", ClipBenchOptions.Usage, ClipBenchOptions.Parse, ClipBench.RunAsync, args[1..]),
+    _ => await BenchHost.RunAsync<BenchOptions>("bench", BenchOptions.Usage, BenchOptions.Parse, Bench.RunAsync, args),
+};
 
 namespace CloudSlicer.Bench
 {

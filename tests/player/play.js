@@ -1,5 +1,5 @@
-// What play.mjs reads: the player's errors (fatal or not, by their own names), the first buffered range of
-// each SourceBuffer, and the video element's clock.
+// What play.mjs reads: the player's errors (fatal or not, by their own names), the start of the first buffered
+// range of each SourceBuffer (hls.js and dash.js), and the video element's clock.
 'use strict';
 const playback = { player: '', errors: [], fatal: null, buffered: {}, currentTime: 0, playing: false };
 window.playback = playback;
@@ -41,6 +41,7 @@ if (playback.player === 'hls') {
   hls.loadSource(src);
   hls.attachMedia(video);
 } else if (playback.player === 'dash') {
+  watchSourceBuffers();
   const dash = dashjs.MediaPlayer().create();
   dash.on(dashjs.MediaPlayer.events.ERROR, (e) => {
     const error = e.error || {};
@@ -50,6 +51,24 @@ if (playback.player === 'hls') {
   dash.initialize(video, src, true);
 } else {
   playback.fatal = `unknown player '${playback.player}'`;
+}
+
+// dash.js announces no buffered ranges: the SourceBuffers it adds report theirs after each append, as 'video'
+// and 'audio' like hls.js's.
+function watchSourceBuffers() {
+  const add = MediaSource.prototype.addSourceBuffer;
+  MediaSource.prototype.addSourceBuffer = function (mime) {
+    const buffer = add.call(this, mime);
+    const type = mime.startsWith('audio') ? 'audio' : 'video';
+    buffer.addEventListener('updateend', () => {
+      try {
+        noteBuffered(type, buffer.buffered);
+      } catch (error) {
+        // A SourceBuffer removed from its MediaSource throws on .buffered: nothing more to note.
+      }
+    });
+    return buffer;
+  };
 }
 
 // ?subtitles=1 (hls.js): the subtitle tracks hls.js lists, in playback.subtitleTracks ({ name, lang }), and the text

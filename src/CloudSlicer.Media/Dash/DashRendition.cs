@@ -21,5 +21,20 @@ public sealed record DashRendition(string Id, string Codecs, long Bandwidth, int
     /// <summary>Audio channels; 0 for video.</summary>
     public int Channels { get; init; }
 
+    /// <summary>The number in the first slice's name (<c>seg_00012.m4s</c>: 12); a clip keeps its source's slice names.</summary>
+    public long StartNumber { get; init; }
+
+    /// <summary>
+    /// The first slice's decode time (<c>tfdt</c>) in <see cref="Timescale"/> ticks: 0 for an asset, the offset for a clip,
+    /// which keeps the source's timeline.
+    /// </summary>
+    public long StartTime { get; init; }
+
+    /// <summary>Audio: the language (BCP 47, as the master's LANGUAGE).</summary>
+    public string Lang { get; init; } = "en";
+
+    /// <summary>Audio: the name players list the track by (the master's NAME); null for the asset's own audio.</summary>
+    public string? Label { get; init; }
+
     public TimeSpan Duration => TimeSpan.FromSeconds(SegmentDurations.Sum() / (double)Timescale);
 }

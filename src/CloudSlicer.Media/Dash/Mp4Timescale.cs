@@ -2,29 +2,58 @@ using System.Buffers.Binary;
 
 namespace CloudSlicer.Media.Dash;
 
-/// <summary>Reads the track timescale (moov/trak/mdia/mdhd) of a one-track init segment such as ffmpeg writes.</summary>
+/// <summary>
+/// Reads the track timescale (moov/trak/mdia/mdhd) of a one-track init segment such as ffmpeg writes, and the decode
+/// time a media segment starts at (moof/traf/tfdt), in that timescale.
+/// </summary>
 public static class Mp4Timescale
 {
-    private static readonly string[] Path = ["moov", "trak", "mdia", "mdhd"];
+    private static readonly string[] TimescalePath = ["moov", "trak", "mdia", "mdhd"];
+    private static readonly string[] DecodeTimePath = ["moof", "traf", "tfdt"];
 
     /// <summary>The timescale, or null when the bytes hold no mdhd on that path.</summary>
     public static int? Read(ReadOnlySpan<byte> init)
     {
-        var box = init;
-        foreach (var name in Path)
+        if (Body(init, TimescalePath) is not { } box)
         {
-            if (Find(box, name) is not { } body)
+            return null;
+        }
+
+        // mdhd: version(1) flags(3), then creation and modification times (4 bytes each in v0, 8 in v1), then timescale.
+        var mdhd = init.Slice(box.Start, box.Length);
+        var offset = mdhd.Length > 0 && mdhd[0] == 1 ? 20 : 12;
+        return mdhd.Length >= offset + 4 ? (int)BinaryPrimitives.ReadUInt32BigEndian(mdhd[offset..]) : null;
+    }
+
+    /// <summary>The first fragment's base media decode time, or null when the bytes hold no tfdt on that path.</summary>
+    public static long? ReadDecodeTime(ReadOnlySpan<byte> segment)
+    {
+        if (Body(segment, DecodeTimePath) is not { } box)
+        {
+            return null;
+        }
+
+        // tfdt: version(1) flags(3), then the time: 8 bytes in v1, 4 in v0.
+        var tfdt = segment.Slice(box.Start, box.Length);
+        return tfdt.Length >= 12 && tfdt[0] == 1 ? (long)BinaryPrimitives.ReadUInt64BigEndian(tfdt[4..]) & long.MaxValue
+            : tfdt.Length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(tfdt[4..]) : null;
+    }
+
+    /// <summary>Where (from the start of <paramref name="data"/>) the body of the box at the end of <paramref name="path"/> is.</summary>
+    private static (int Start, int Length)? Body(ReadOnlySpan<byte> data, string[] path)
+    {
+        var (start, length) = (0, data.Length);
+        foreach (var name in path)
+        {
+            if (Find(data.Slice(start, length), name) is not { } body)
             {
                 return null;
             }
 
-            box = init.Slice(body.Start, body.Length);
-            init = box;
+            (start, length) = (start + body.Start, body.Length);
         }
 
-        // mdhd: version(1) flags(3), then creation and modification times (4 bytes each in v0, 8 in v1), then timescale.
-        var offset = box.Length > 0 && box[0] == 1 ? 20 : 12;
-        return box.Length >= offset + 4 ? (int)BinaryPrimitives.ReadUInt32BigEndian(box[offset..]) : null;
+        return (start, length);
     }
 
     /// <summary>The body (after the header) of the first child box called <paramref name="name"/>.</summary>
