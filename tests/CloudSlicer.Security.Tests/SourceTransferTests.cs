@@ -5,7 +5,8 @@ namespace CloudSlicer.Security.Tests;
 
 /// <summary>
 /// Hostile transfers through a real server: a lying Content-Length, an absurd one, a stall after the headers
-/// and a trickle. None may leave a job stuck: each ends with a clear last_error, in error or waiting for its retry.
+/// (the trickle has its own server: <see cref="SourceTrickleTests"/>). None may leave a job stuck: each ends with a
+/// clear last_error, in error or waiting for its retry.
 /// </summary>
 public sealed class SourceTransferTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -35,10 +36,10 @@ public sealed class SourceTransferTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Lying_absurd_stalled_and_trickling_sources_each_end_with_a_clear_error()
+    public async Task Lying_absurd_and_stalled_sources_each_end_with_a_clear_error()
     {
         var endpoint = $"127.0.0.2:{_hostile.HttpPort}";
-        string[] paths = ["/lying.mp4", "/absurd.mp4", "/stall.mp4", "/trickle.mp4"];
+        string[] paths = ["/lying.mp4", "/absurd.mp4", "/stall.mp4"];
 
         var outcomes = await SourceJobs.RunAsync(_client, paths.Select(_hostile.HttpUrl), TimeSpan.FromSeconds(40), settledWhileWaiting: true);
 
@@ -47,14 +48,11 @@ public sealed class SourceTransferTests(ITestOutputHelper output) : IAsyncLifeti
             output.WriteLine(outcome.ToString());
         }
 
-        var (lying, absurd, stall, trickle) = (outcomes[0], outcomes[1], outcomes[2], outcomes[3]);
+        var (lying, absurd, stall) = (outcomes[0], outcomes[1], outcomes[2]);
         Assert.StartsWith($"The connection to {endpoint} failed: ", lying.LastError);
         Assert.Equal(("error", 1), (absurd.State, absurd.Attempts));   // too large is permanent: no retry
         Assert.Equal("The source is larger than the 90 GB limit (Content-Length 1000000000000000 bytes); use a local slicer for larger files", absurd.LastError);
         Assert.Equal("The source server sent no data for 1 s", stall.LastError);
-        Assert.StartsWith("The source sent ", trickle.LastError);
-        Assert.Contains(" bytes in 2 s, ", trickle.LastError);
-        Assert.EndsWith("below the 64 KiB/s floor (Sources:MinBytesPerSecond); check the source server or its network", trickle.LastError);
         SourceJobs.AssertAll(outcomes, o => !o.LastError.Contains(_data, StringComparison.Ordinal), "free of server paths");
     }
 }
