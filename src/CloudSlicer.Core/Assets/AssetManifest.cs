@@ -96,6 +96,29 @@ public sealed record AssetManifest
     /// <summary>The MP4 export, once <c>/jobs/create_export</c> made one.</summary>
     public AssetExport? Export { get; init; }
 
+    /// <summary>The top-level names whose files a version's record uses; directories are marked.</summary>
+    public IEnumerable<(string Name, bool IsDirectory)> StoredNames()
+    {
+        var names = Rays.Select(r => (r.Name, true))
+            .Concat(Renditions.Select(r => (TopName(r.Path), true)))
+            .Concat(Thumbnails.Select(t => (TopName(t.Prefix), true)));
+        if (Poster is { } poster)
+        {
+            names = names.Append((TopName(poster), !poster.Equals(TopName(poster), StringComparison.Ordinal)));
+        }
+
+        if (Export is { } export)
+        {
+            names = names.Append((export.Path, false));
+            if (export.CaptionsPath is { } captions)
+            {
+                names = names.Append((captions, false));
+            }
+        }
+
+        return names.Distinct();
+    }
+
     /// <summary>Which folder holds the files under <paramref name="path"/> (a path inside the asset, e.g. <c>a/seg_00001.m4s</c>).</summary>
     public string FolderOf(string path) => FolderOf(OwnFolder, Locations, path);
 

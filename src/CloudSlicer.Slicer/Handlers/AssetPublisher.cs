@@ -95,7 +95,7 @@ public sealed partial class AssetPublisher(
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(next);
         var made = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var kept = StoredNames(next).Where(name => !made.Contains(name.Name)).ToList();
+        var kept = next.StoredNames().Where(name => !made.Contains(name.Name)).ToList();
         var version = previous.Version + 1;
         var versioned = next with
         {
@@ -104,7 +104,7 @@ public sealed partial class AssetPublisher(
             // loses the switch removes only its own files.
             Folder = $"{AssetManifest.FolderName(version)}-{Ids.New()[..8]}",
             Locations = kept.ToDictionary(n => n.Name, n => previous.FolderOf(n.Name), StringComparer.Ordinal),
-            Superseded = [.. StoredNames(previous)
+            Superseded = [.. previous.StoredNames()
                 .Where(n => made.Contains(n.Name) || kept.All(k => k.Name != n.Name))
                 .Select(n => FolderRelative(previous.FolderOf(n.Name), n)),
                 FolderRelative(previous.OwnFolder, (AssetLayout.MasterName, false)),
@@ -118,29 +118,6 @@ public sealed partial class AssetPublisher(
         }
 
         return record;
-    }
-
-    /// <summary>The top-level names whose files a version's record uses; directories are marked.</summary>
-    public static IEnumerable<(string Name, bool IsDirectory)> StoredNames(AssetManifest manifest)
-    {
-        var names = manifest.Rays.Select(r => (r.Name, true))
-            .Concat(manifest.Renditions.Select(r => (AssetManifest.TopName(r.Path), true)))
-            .Concat(manifest.Thumbnails.Select(t => (AssetManifest.TopName(t.Prefix), true)));
-        if (manifest.Poster is { } poster)
-        {
-            names = names.Append((AssetManifest.TopName(poster), !poster.Equals(AssetManifest.TopName(poster), StringComparison.Ordinal)));
-        }
-
-        if (manifest.Export is { } export)
-        {
-            names = names.Append((export.Path, false));
-            if (export.CaptionsPath is { } captions)
-            {
-                names = names.Append((captions, false));
-            }
-        }
-
-        return names.Distinct();
     }
 
     private static string FolderRelative(string folder, (string Name, bool IsDirectory) name) =>

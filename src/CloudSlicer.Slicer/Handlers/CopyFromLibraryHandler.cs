@@ -96,5 +96,5 @@ public sealed class CopyFromLibraryHandler(
 
     /// <summary>The top-level names whose files the record uses, each once: directories end in '/'.</summary>
     private static IEnumerable<string> StoredNames(AssetManifest asset) =>
-        AssetPublisher.StoredNames(asset).Select(n => n.IsDirectory ? n.Name + "/" : n.Name);
+        asset.StoredNames().Select(n => n.IsDirectory ? n.Name + "/" : n.Name);
 }

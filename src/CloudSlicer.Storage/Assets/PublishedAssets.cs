@@ -43,7 +43,7 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
             _versions.Clear();   // crude, but bounded; the next requests refill what is in use
         }
 
-        var version = new PublishedVersion(record.Id, record.Version, record.OwnFolder, record.Locations);
+        var version = PublishedVersion.Of(record);
         _versions[asset] = (version, clock.GetTimestamp());
         return version;
     }
@@ -51,11 +51,43 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
     public void Forget(string asset) => _versions.TryRemove(asset, out _);
 }
 
-/// <summary>A published version of an asset: the blob key of each of its files, wherever an earlier version stored it.</summary>
-public sealed record PublishedVersion(string Asset, int Version, string Folder, IReadOnlyDictionary<string, string> Locations)
+/// <summary>
+/// A published version of an asset: the blob key of each of its files, wherever an earlier version stored it. A
+/// name the version no longer uses but the previous one did (a replaced caption track) still resolves to the
+/// previous version's files, which stay until the next version is published, so a player that loaded the previous
+/// master before the switch plays on.
+/// </summary>
+public sealed record PublishedVersion(
+    string Asset, int Version, string Folder, IReadOnlyDictionary<string, string> Locations, IReadOnlySet<string> OwnNames, IReadOnlyDictionary<string, string> Retired)
 {
     public string Master => AssetLayout.File(Asset, Folder, AssetLayout.MasterName);
 
+    public static PublishedVersion Of(AssetManifest record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var own = record.StoredNames().Select(n => n.Name).Where(name => !record.Locations.ContainsKey(name)).ToHashSet(StringComparer.Ordinal);
+        var retired = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in record.Superseded)
+        {
+            // "v2-1a2b3c4d/sub0/" or "v1/export.mp4": the folder, then the top-level name.
+            var slash = entry.IndexOf('/', StringComparison.Ordinal);
+            var name = slash < 0 ? "" : AssetManifest.TopName(entry[(slash + 1)..]);
+            if (name.Length > 0 && name is not AssetLayout.MasterName and not AssetLayout.ManifestName && !own.Contains(name))
+            {
+                retired.TryAdd(name, entry[..slash]);
+            }
+        }
+
+        return new PublishedVersion(record.Id, record.Version, record.OwnFolder, record.Locations, own, retired);
+    }
+
     /// <param name="path">A path inside the asset, e.g. <c>a/seg_00001.m4s</c>.</param>
-    public string Key(string path) => AssetLayout.File(Asset, AssetManifest.FolderOf(Folder, Locations, path), path);
+    public string Key(string path)
+    {
+        var name = AssetManifest.TopName(path);
+        var folder = Locations.TryGetValue(name, out var shared) ? shared
+            : !OwnNames.Contains(name) && Retired.TryGetValue(name, out var retired) ? retired
+            : Folder;
+        return AssetLayout.File(Asset, folder, path);
+    }
 }

@@ -171,6 +171,30 @@ public sealed class AssetPublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_replaced_track_stays_served_to_players_of_the_previous_version_until_the_next_one()
+    {
+        var v1 = await PublishAsync(Manifest() with { Rays = [Ray("a")] });
+        var spanish = new Rendition(Rendition.Audio, "audio1", "es", "audio1/index.m3u8", 128, "Spanish", "aac");
+        var v2 = await _publisher.PublishNextAsync(v1, v1 with { Renditions = [spanish] }, Track("t2"), [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+
+        // The track is replaced under a new name, as a caption replace does: the old name is no longer in the record.
+        var replacement = Path.Combine(_root, "t3");
+        Directory.CreateDirectory(Path.Combine(replacement, "audio2"));
+        File.WriteAllText(Path.Combine(replacement, "audio2", "index.m3u8"), "#EXTM3U\n");
+        var v3 = await _publisher.PublishNextAsync(v2, v2 with { Renditions = [spanish with { Name = "audio2", Path = "audio2/index.m3u8" }] }, replacement, [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+
+        var served = (await _published.CurrentAsync(v1.Id, default))!;
+        Assert.Equal(3, served.Version);
+        Assert.True(await _blobs.ExistsAsync(served.Key("audio1/index.m3u8"), default), "a player holding version 2's master still gets its track");
+        Assert.True(await _blobs.ExistsAsync(served.Key("audio2/index.m3u8"), default));
+        Assert.True(await _blobs.ExistsAsync(served.Key("a/seg_00000.m4s"), default));
+
+        var nothingNew = Directory.CreateDirectory(Path.Combine(_root, "t4")).FullName;
+        await _publisher.PublishNextAsync(v3, v3, nothingNew, [(AssetLayout.MasterName, "#EXTM3U\n")], null, default);
+        Assert.False(await _blobs.ExistsAsync((await _published.CurrentAsync(v1.Id, default))!.Key("audio1/index.m3u8"), default), "two versions back, it is gone");
+    }
+
+    [Fact]
     public async Task Two_jobs_racing_to_publish_the_same_version_never_touch_each_others_files()
     {
         var v1 = await PublishAsync(Manifest() with { Rays = [Ray("a")] });
