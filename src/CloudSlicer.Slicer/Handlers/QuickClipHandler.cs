@@ -117,19 +117,12 @@ public sealed class QuickClipHandler(
     {
         var top = source.Rays[^1];
         var atMs = posterMs ?? (window.StartMs + Math.Min(window.DurationMs / 2, 5000));
-        var playlist = MediaPlaylist.Parse(await ReadTextAsync(source, $"{top.Name}/{HlsOutput.PlaylistName}", cancellationToken).ConfigureAwait(false));
+        var files = new AssetFiles(blobs, source);
+        var playlist = MediaPlaylist.Parse(await files.ReadTextAsync($"{top.Name}/{HlsOutput.PlaylistName}", cancellationToken).ConfigureAwait(false));
         var at = atMs / 1000.0;
         var segment = playlist.Segments.LastOrDefault(s => s.Start <= at) ?? playlist.Segments[0];
         var sample = context.Work.File("poster-sample.mp4");
-        await using (var file = File.Create(sample))
-        {
-            foreach (var part in new[] { HlsOutput.InitName, segment.Uri })
-            {
-                using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, $"{top.Name}/{part}"), null, cancellationToken).ConfigureAwait(false)
-                    ?? throw new JobFailedException($"Asset {source.Id} is missing its file {top.Name}/{part}; it cannot be clipped");
-                await blob.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await files.JoinAsync([$"{top.Name}/{HlsOutput.InitName}", $"{top.Name}/{segment.Uri}"], sample, null, cancellationToken).ConfigureAwait(false);
 
         var into = TimeSpan.FromSeconds(Math.Clamp(at - segment.Start, 0, Math.Max(0, segment.Duration - 0.05)));
         var poster = Path.Combine(output, PosterStep.FileName);
@@ -138,13 +131,5 @@ public sealed class QuickClipHandler(
         {
             throw new JobFailedException("ffmpeg could not make the clip's poster");
         }
-    }
-
-    private async Task<string> ReadTextAsync(AssetManifest source, string relative, CancellationToken cancellationToken)
-    {
-        using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, relative), null, cancellationToken).ConfigureAwait(false)
-            ?? throw new JobFailedException($"Asset {source.Id} is missing its file {relative}; it cannot be clipped");
-        using var reader = new StreamReader(blob.Content);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 }

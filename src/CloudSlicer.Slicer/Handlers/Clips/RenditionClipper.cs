@@ -16,6 +16,8 @@ namespace CloudSlicer.Slicer.Handlers.Clips;
 internal sealed class RenditionClipper(
     IBlobStore blobs, FfmpegRunner ffmpeg, MediaOptions media, AssetManifest source, string clip, ClipWindow window, WorkDirectory work, string output)
 {
+    private readonly AssetFiles _files = new(blobs, source);
+
     /// <summary>A slice this close outside the window is still examined: audio slices start an AAC frame before the grid.</summary>
     private const double Margin = 0.05;
 
@@ -145,17 +147,9 @@ internal sealed class RenditionClipper(
     private Task CopyAsync(string relative, CancellationToken cancellationToken) =>
         blobs.CopyAsync(AssetLayout.File(source, relative), AssetLayout.File(clip, 1, relative), cancellationToken);
 
-    private async Task<string> ReadTextAsync(string relative, CancellationToken cancellationToken) =>
-        System.Text.Encoding.UTF8.GetString(await ReadAsync(relative, cancellationToken).ConfigureAwait(false));
+    private Task<string> ReadTextAsync(string relative, CancellationToken cancellationToken) => _files.ReadTextAsync(relative, cancellationToken);
 
-    private async Task<byte[]> ReadAsync(string relative, CancellationToken cancellationToken)
-    {
-        using var blob = await blobs.OpenReadAsync(AssetLayout.File(source, relative), null, cancellationToken).ConfigureAwait(false)
-            ?? throw new JobFailedException($"Asset {source.Id} is missing its file {relative}; it cannot be clipped");
-        using var memory = new MemoryStream((int)blob.Count);
-        await blob.Content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
-        return memory.ToArray();
-    }
+    private Task<byte[]> ReadAsync(string relative, CancellationToken cancellationToken) => _files.ReadBytesAsync(relative, cancellationToken);
 
     private static string DirectoryOf(Rendition rendition)
     {

@@ -1,11 +1,13 @@
 using CloudSlicer.Core.Assets;
 using CloudSlicer.Storage.Blobs;
 
-namespace CloudSlicer.Slicer.Handlers.Exports;
+namespace CloudSlicer.Slicer.Handlers;
 
 /// <summary>
 /// Reads a published version's files from the blob store, wherever an earlier version stored them: a rendition's
-/// playlist, and its init segment and slices joined in playlist order into one local file.
+/// playlist, a file's bytes, and init segments and slices joined into one local file. The jobs that work from an
+/// existing asset (exports, quick clips) read it only through this; a file the record lists but the store lacks
+/// fails the job for good.
 /// </summary>
 internal sealed class AssetFiles(IBlobStore blobs, AssetManifest asset)
 {
@@ -56,10 +58,21 @@ internal sealed class AssetFiles(IBlobStore blobs, AssetManifest asset)
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The playlist's init segment and slices, byte for byte one after another: a CMAF track is one fragmented MP4.</summary>
-    public async Task JoinAsync(string playlistPath, string output, IProgress<double>? progress, CancellationToken cancellationToken)
+    public async Task<byte[]> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {
-        var parts = await SegmentsAsync(playlistPath, cancellationToken).ConfigureAwait(false);
+        using var blob = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        using var bytes = new MemoryStream((int)blob.Count);
+        await blob.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes.ToArray();
+    }
+
+    /// <summary>The playlist's init segment and slices, byte for byte one after another: a CMAF track is one fragmented MP4.</summary>
+    public async Task JoinAsync(string playlistPath, string output, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        await JoinAsync(await SegmentsAsync(playlistPath, cancellationToken).ConfigureAwait(false), output, progress, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The files at <paramref name="parts"/> (paths inside the asset), byte for byte one after another into <paramref name="output"/>.</summary>
+    public async Task JoinAsync(IReadOnlyList<string> parts, string output, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
         var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
         await using (file.ConfigureAwait(false))
         {
