@@ -3,7 +3,7 @@
 # encoder) and libfdk-aac2 (the Fraunhofer AAC encoder behind HE-AAC exports; it is in Debian's
 # non-free component, so a sources entry for it is added on the mirror already configured). With
 # "test", also what the tests need: python3 (they drive the server with the public Python api2
-# helper, tools/uplynk_api2_auth.py), Debian's Chromium, and the pinned npm packages of the browser
+# helper, tools/uplynk_api2_auth.py), Debian's Chromium, PostgreSQL's server binaries, and the pinned npm packages of the browser
 # playback tests (hls.js, dash.js, playwright-core) in tests/player/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +84,8 @@ if [ "${1:-}" = "test" ]; then
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # The PostgreSQL store's tests start private clusters from Debian's server binaries (run as user postgres).
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && id postgres >/dev/null 2>&1 || missing+=(postgresql)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -3,6 +3,7 @@ using CloudSlicer.Storage.Jobs;
 using CloudSlicer.Storage.Libraries;
 using CloudSlicer.Storage.Notifications;
 using CloudSlicer.Storage.Owners;
+using CloudSlicer.Storage.Postgres;
 using CloudSlicer.Storage.Slicers;
 using CloudSlicer.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,10 +33,32 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
         services.AddSingleton<ISlicerRegistry, SqliteSlicerRegistry>();
         services.AddSingleton<ILibraryStore, SqliteLibraryStore>();
+        AddQueueOptions(services);
+        return services;
+    }
+
+    /// <summary>
+    /// The same stores on a PostgreSQL database shared by every process of a deployment (schema migrated by the
+    /// first process to open it). <paramref name="connectionString"/> is an Npgsql keyword string
+    /// (<see cref="PostgresConnectionString.From"/> turns a postgresql:// URI into one).
+    /// </summary>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobSignals>();
+        services.AddSingleton(_ => new PostgresDatabase(connectionString));
+        services.AddSingleton<AssetRemover>();
+        services.AddSingleton<PublishedAssets>();
+        AddQueueOptions(services);
+        return services;
+    }
+
+    private static void AddQueueOptions(IServiceCollection services) =>
         services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        return services;
-    }
 }
