@@ -26,8 +26,8 @@ public sealed class SqliteAssetStore(SqliteDatabase db, TimeProvider clock) : IA
             return switched is [var asset] ? new PublishOutcome.Published(asset, []) : new PublishOutcome.VersionConflict();
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var replaced = new List<AssetManifest>();
         if (replaceExternalId && manifest.ExternalId is { } externalId)
         {
@@ -52,7 +52,7 @@ public sealed class SqliteAssetStore(SqliteDatabase db, TimeProvider clock) : IA
             throw;
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return new PublishOutcome.Published(inserted.Single(), replaced);
     }
 

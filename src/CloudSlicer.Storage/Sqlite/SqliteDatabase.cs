@@ -20,6 +20,13 @@ public sealed class SqliteDatabase : IDisposable
     // Native connections whose per-connection pragmas have run; weak, so a handle the pool closes is forgotten.
     private readonly ConditionalWeakTable<object, object> _configured = [];
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
+
+    // This process's writers, one at a time in arrival order. SQLite lets one connection write at a time anyway,
+    // but a writer that finds the lock taken is parked by the busy handler, which sleeps and retries in growing
+    // steps (up to 100 ms a step): under concurrent writes a few unlucky writers waited far longer than the lock
+    // was ever held (the p99 of jobs/create). Queued here, the lock passes to the next writer the moment it is
+    // free. Writers in other processes (the CLI, a second process on the file) still meet the busy handler.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _schemaReady;
 
     public SqliteDatabase(string path)
@@ -58,6 +65,7 @@ public sealed class SqliteDatabase : IDisposable
     public async Task<List<T>> QueryAsync<T>(
         string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
+        using var writer = IsRead(sql) ? null : await EnterWriterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         return await QueryAsync(connection, sql, parameters, read, cancellationToken);
     }
@@ -65,8 +73,36 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Runs one statement and returns the number of rows it changed.</summary>
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
     {
+        using var writer = await EnterWriterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         return await ExecuteAsync(connection, sql, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens a connection and begins an IMMEDIATE transaction (the write lock taken up front) as this process's
+    /// only writer until the returned write is disposed. Statements inside run on <see cref="SqliteWrite.Connection"/>
+    /// with the static helpers; never call this database's own QueryAsync/ExecuteAsync inside (they would wait for
+    /// the write to end).
+    /// </summary>
+    public async Task<SqliteWrite> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var writer = await EnterWriterAsync(cancellationToken);
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = await OpenAsync(cancellationToken);
+            return new SqliteWrite(connection, connection.BeginTransaction(deferred: false), writer);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            writer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs one statement on an open connection (inside the caller's transaction) and reads every row it returns.</summary>
@@ -110,12 +146,39 @@ public sealed class SqliteDatabase : IDisposable
         return command;
     }
 
+    private async Task<IDisposable> EnterWriterAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        return new WriterTurn(_writeGate);
+    }
+
+    // Reads need no turn: WAL lets them run beside the writer. Anything else is treated as a write.
+    private static bool IsRead(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        return text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Returns pooled connections, releasing the file (for tests that delete it, and at shutdown).</summary>
     public void Dispose()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         _schemaGate.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private sealed class WriterTurn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
     }
 
     private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)

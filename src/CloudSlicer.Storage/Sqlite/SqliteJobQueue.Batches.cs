@@ -11,9 +11,9 @@ public sealed partial class SqliteJobQueue
         ArgumentNullException.ThrowIfNull(entries);
         var now = Now();
         var jobs = new List<Job>(entries.Count);
-        await using (var connection = await db.OpenAsync(cancellationToken))
+        await using (var write = await db.BeginWriteAsync(cancellationToken))
         {
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            var connection = write.Connection;
             await SqliteDatabase.ExecuteAsync(connection, SqliteSql.InsertBatch, [("@id", batchId), ("@owner", owner), ("@now", now)], cancellationToken);
             foreach (var (job, asset) in entries)
             {
@@ -27,7 +27,7 @@ public sealed partial class SqliteJobQueue
                 await SqliteDatabase.ExecuteAsync(connection, SqliteSql.InsertBatchJob, [("@batch", batchId), ("@job", jobs[^1].Id), ("@asset", asset)], cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
 
         signals.NotifyWork();

@@ -214,8 +214,8 @@ public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock
     // autocommit statement alone would.
     private async Task<List<Job>> TransitionAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var jobs = new List<Job>();
         await using (var command = SqliteDatabase.CreateCommand(connection, sql, parameters))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -232,7 +232,7 @@ public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock
             await SqliteNotificationOutbox.EnqueueAsync(connection, job, now, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return jobs;
     }
 

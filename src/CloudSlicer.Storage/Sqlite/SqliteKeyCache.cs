@@ -15,7 +15,9 @@ namespace CloudSlicer.Storage.Sqlite;
 /// nothing at all was committed, and the version need not be read. It costs no table read and no statement
 /// preparation; when it has moved (any commit, e.g. a new job), the one-row version is read.</item>
 /// </list>
-/// A PostgreSQL store would read <c>key_version</c> per call or listen for its change; the triggers carry over.
+/// The cache is split into a few independent slots, each with its own connection, lock, versions and copy of
+/// the keys: with one lock, concurrent api2 calls queued behind each other's version check and the spinning
+/// cost more than the check. A call takes the first free slot, starting from one picked by its thread.
 /// </summary>
 internal sealed class SqliteKeyCache(SqliteDatabase db) : IDisposable
 {
@@ -23,25 +25,22 @@ internal sealed class SqliteKeyCache(SqliteDatabase db) : IDisposable
     private const string KeyVersion = "SELECT version FROM key_version WHERE id = 1;";
 
     // Only owners that have enabled keys are kept (owners come from the CLI, not from callers), so this bound is
-    // a backstop, not an eviction policy: past it the cache starts over.
+    // a backstop, not an eviction policy: past it the slot starts over.
     private const int MaxOwners = 100_000;
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, string[]> _keys = new(StringComparer.Ordinal);
-    private Reader? _reader;
-    private long _dataVersion = -1;
-    private long _keyVersion = -1;
-    private bool _disposed;
+    private readonly Slot[] _slots = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 2, 8)).Select(_ => new Slot())];
+    private volatile bool _disposed;
 
     public async Task<IReadOnlyList<string>> GetEnabledKeysAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
-
+        var first = (int)((uint)Environment.CurrentManagedThreadId % (uint)_slots.Length);
         while (true)
         {
+            var slot = FreeSlot(first);
             // The connection is opened (and the schema brought up to date) outside the lock, the only await here.
-            var reader = Volatile.Read(ref _reader) ?? await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (TryRead(reader, owner) is { } keys)
+            var reader = Volatile.Read(ref slot.Reader) ?? await OpenReaderAsync(slot, cancellationToken).ConfigureAwait(false);
+            if (TryRead(slot, reader, owner) is { } keys)
             {
                 return keys;
             }
@@ -50,59 +49,78 @@ internal sealed class SqliteKeyCache(SqliteDatabase db) : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        _disposed = true;
+        foreach (var slot in _slots)
         {
-            _disposed = true;
-            if (_reader is { } reader)
+            lock (slot.Gate)
             {
-                Forget(reader);
+                if (slot.Reader is { } reader)
+                {
+                    slot.Forget(reader);
+                }
             }
         }
     }
 
-    // Synchronous under the lock: Microsoft.Data.Sqlite's async calls run synchronously anyway, and these take
-    // microseconds. One reader at a time also keeps the version checks and the cache in step.
-    // Null when another call has just dropped that reader after a failure; the caller then opens a new one.
-    private string[]? TryRead(Reader reader, string owner)
+    // A slot nobody holds right now, if any; otherwise the thread's own, to wait for.
+    private Slot FreeSlot(int first)
     {
-        lock (_gate)
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            var slot = _slots[(first + i) % _slots.Length];
+            if (!slot.Gate.IsHeldByCurrentThread && slot.Gate.TryEnter())
+            {
+                slot.Gate.Exit();
+                return slot;
+            }
+        }
+
+        return _slots[first];
+    }
+
+    // Synchronous under the slot's lock: Microsoft.Data.Sqlite's async calls run synchronously anyway, and these
+    // take microseconds. One reader per slot at a time keeps its version checks and its keys in step.
+    // Null when another call has just dropped that reader after a failure; the caller then opens a new one.
+    private string[]? TryRead(Slot slot, Reader reader, string owner)
+    {
+        lock (slot.Gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!ReferenceEquals(reader, _reader))
+            if (!ReferenceEquals(reader, slot.Reader))
             {
                 return null;
             }
 
             try
             {
-                return ReadLocked(reader, owner);
+                return ReadLocked(slot, reader, owner);
             }
             catch
             {
                 // A failed statement leaves nothing to trust: the next call starts on a fresh connection.
-                Forget(reader);
+                slot.Forget(reader);
                 throw;
             }
         }
     }
 
-    private string[] ReadLocked(Reader reader, string owner)
+    private static string[] ReadLocked(Slot slot, Reader reader, string owner)
     {
         // Version first, keys second: the keys are then at least as new as the version they are filed under.
         var dataVersion = reader.Scalar(reader.DataVersion);
-        if (dataVersion != _dataVersion)
+        if (dataVersion != slot.DataVersion)
         {
             var keyVersion = reader.Scalar(reader.KeyVersion);
-            if (keyVersion != _keyVersion)
+            if (keyVersion != slot.KeyVersion)
             {
-                _keys.Clear();
-                _keyVersion = keyVersion;
+                slot.Keys.Clear();
+                slot.KeyVersion = keyVersion;
             }
 
-            _dataVersion = dataVersion;
+            slot.DataVersion = dataVersion;
         }
 
-        if (_keys.TryGetValue(owner, out var cached))
+        if (slot.Keys.TryGetValue(owner, out var cached))
         {
             return cached;
         }
@@ -111,46 +129,57 @@ internal sealed class SqliteKeyCache(SqliteDatabase db) : IDisposable
         if (keys.Length > 0)
         {
             // An unknown owner is never cached: callers choose the owner id, so they must not be able to grow this.
-            if (_keys.Count >= MaxOwners)
+            if (slot.Keys.Count >= MaxOwners)
             {
-                _keys.Clear();
+                slot.Keys.Clear();
             }
 
-            _keys[owner] = keys;
+            slot.Keys[owner] = keys;
         }
 
         return keys;
     }
 
-    private async Task<Reader> OpenReaderAsync(CancellationToken cancellationToken)
+    private async Task<Reader> OpenReaderAsync(Slot slot, CancellationToken cancellationToken)
     {
         var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        lock (slot.Gate)
         {
-            if (_disposed || _reader is not null)
+            if (_disposed || slot.Reader is not null)
             {
                 connection.Dispose();
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                return _reader!;
+                return slot.Reader!;
             }
 
-            _reader = new Reader(connection);
-            return _reader;
+            slot.Reader = new Reader(connection);
+            return slot.Reader;
         }
     }
 
-    private void Forget(Reader reader)
+    /// <summary>One independent cache: its connection, the versions that connection last saw, and the keys read under them.</summary>
+    private sealed class Slot
     {
-        if (ReferenceEquals(_reader, reader))
-        {
-            _reader = null;
-        }
+        public readonly Lock Gate = new();
+        public readonly Dictionary<string, string[]> Keys = new(StringComparer.Ordinal);
+        public Reader? Reader;
+        public long DataVersion = -1;
+        public long KeyVersion = -1;
 
-        // data_version values compare only on the connection that gave them.
-        _dataVersion = -1;
-        _keyVersion = -1;
-        _keys.Clear();
-        reader.Dispose();
+        // Under Gate.
+        public void Forget(Reader reader)
+        {
+            if (ReferenceEquals(Reader, reader))
+            {
+                Reader = null;
+            }
+
+            // data_version values compare only on the connection that gave them.
+            DataVersion = -1;
+            KeyVersion = -1;
+            Keys.Clear();
+            reader.Dispose();
+        }
     }
 
     /// <summary>The cache's own connection and its three statements, prepared once and reused.</summary>

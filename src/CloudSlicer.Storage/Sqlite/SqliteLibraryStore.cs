@@ -189,8 +189,8 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
     public async Task<LibraryJoin> JoinAsync(string owner, string assetId, IReadOnlyList<string> libraries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(libraries);
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var names = libraries.Distinct(StringComparer.Ordinal).ToList();
         var live = await SqliteDatabase.QueryAsync(connection, OwnLiveAssets, [("@owner", owner), ("@ids", Serialize(new[] { assetId }))], r => r.GetString(0), cancellationToken);
         if (live.Count == 0)
@@ -228,7 +228,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return new LibraryJoin(joined.Distinct(StringComparer.Ordinal).ToList(), unmatched);
     }
 
@@ -240,8 +240,8 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
     private async Task<LibraryOutcome> ChangeAsync(
         string caller, string id, Func<SqliteConnection, CancellationToken, Task<object>> change, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var library = await GetAsync(connection, caller, id, cancellationToken);
         if (library is null)
         {
@@ -260,7 +260,7 @@ public sealed class SqliteLibraryStore(SqliteDatabase db, TimeProvider clock) : 
         }
 
         var changed = await GetAsync(connection, caller, id, cancellationToken) ?? throw new InvalidOperationException("library vanished inside its own transaction");
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return new LibraryOutcome.Changed(changed, (IReadOnlyList<string>)result);
     }
 

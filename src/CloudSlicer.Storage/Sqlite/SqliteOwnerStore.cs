@@ -24,8 +24,8 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
         var now = Now();
 
         // Owner and first key commit together: an owner without a key could never sign a request.
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await using (var insertOwner = SqliteDatabase.CreateCommand(
             connection, SqliteSql.InsertOwner, [("@id", owner), ("@name", name), ("@now", now)]))
         {
@@ -38,7 +38,7 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
             await insertKey.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return new OwnerCredentials(owner, secret);
     }
 
