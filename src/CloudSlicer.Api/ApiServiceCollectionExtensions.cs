@@ -17,6 +17,7 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddCloudSlicerApi(this IServiceCollection services)
     {
         services.AddOptions<Api2Options>().BindConfiguration(Api2Options.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Api2Authenticator>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<DashManifestCache>();

@@ -5,6 +5,7 @@ using CloudSlicer.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CloudSlicer.Api.Content;
 
@@ -69,7 +70,8 @@ public static class ContentApi
             : Results.NotFound();
 
     private static async Task<IResult> File(
-        string asset, string path, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken)
+        string asset, string path, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock,
+        IOptions<ContentOptions> options, CancellationToken cancellationToken)
     {
         if (!IsServable(path) || !ContentTypes.TryGet(path, out var contentType))
         {
@@ -78,9 +80,31 @@ public static class ContentApi
 
         // Only a published asset (its record written after every file) serves files, from its current version.
         // A file the version shares with an earlier one is read where that version stored it.
-        return await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
-            ? await BlobResponses.ServeAsync(http, blobs, clock, version.Key(path), contentType, cancellationToken).ConfigureAwait(false)
-            : Results.NotFound();
+        if (await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is not { } version)
+        {
+            return Results.NotFound();
+        }
+
+        return DirectUrl(http, blobs, options.Value, version.Key(path), path, contentType) is { } direct
+            ? direct
+            : await BlobResponses.ServeAsync(http, blobs, clock, version.Key(path), contentType, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The presigned redirect (<see cref="ContentOptions.PresignedRedirectSeconds"/>) for a GET of a media file, or
+    /// null to serve it here: a playlist or manifest (its relative URIs name this server), a HEAD, a store without URLs.
+    /// The redirect may be cached for half the URL's life, so a cached one always leaves time to follow it.
+    /// </summary>
+    private static CachedRedirect? DirectUrl(HttpContext http, IBlobStore blobs, ContentOptions options, string key, string path, string contentType)
+    {
+        if (options.PresignedRedirectSeconds <= 0 || !HttpMethods.IsGet(http.Request.Method)
+            || path.EndsWith(".m3u8", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".mpd", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var lifetime = TimeSpan.FromSeconds(options.PresignedRedirectSeconds);
+        return blobs.TryGetDirectUrl(key, contentType, lifetime) is { } url ? new CachedRedirect(url, lifetime / 2) : null;
     }
 
     /// <summary>
@@ -96,6 +120,15 @@ public static class ContentApi
 
         var asset = await assets.GetByExternalIdAsync(owner, externalId, cancellationToken).ConfigureAwait(false);
         return asset is null ? Results.NotFound() : new NoStoreRedirect($"/{asset.Id}{extension}");
+    }
+
+    private sealed class CachedRedirect(Uri location, TimeSpan maxAge) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.CacheControl = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"public, max-age={(long)maxAge.TotalSeconds}");
+            return Results.Redirect(location.AbsoluteUri).ExecuteAsync(httpContext);
+        }
     }
 
     private sealed class NoStoreRedirect(string location) : IResult

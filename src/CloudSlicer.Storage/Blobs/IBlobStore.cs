@@ -39,4 +39,12 @@ public interface IBlobStore
     /// ending in '/' names a folder; without it, the one blob of that key). Empty when there are none.
     /// </summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A URL from which anyone may GET the blob, answered as <paramref name="contentType"/>, for
+    /// <paramref name="lifetime"/> (an object store's presigned URL, for a CDN in front of it), or null when the store
+    /// has none (local disk): the caller then serves the blob itself. Says nothing of whether the blob exists.
+    /// (Null by default, so a wrapping store that does not forward it is served by us, never wrongly redirected.)
+    /// </summary>
+    Uri? TryGetDirectUrl(string key, string contentType, TimeSpan lifetime) => null;
 }

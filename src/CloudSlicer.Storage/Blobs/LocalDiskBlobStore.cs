@@ -128,6 +128,9 @@ public sealed class LocalDiskBlobStore(string root) : IBlobStore
         return Task.FromResult(keys);
     }
 
+    /// <summary>Files on this machine have no URL of their own: content serving reads them.</summary>
+    public Uri? TryGetDirectUrl(string key, string contentType, TimeSpan lifetime) => null;
+
     /// <summary>Maps a key to a path under the root; keys that climb out of it are refused.</summary>
     private string PathOf(string key)
     {
