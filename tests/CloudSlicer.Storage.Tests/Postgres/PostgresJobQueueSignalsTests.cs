@@ -105,9 +105,27 @@ public sealed class PostgresJobQueueSignalsTests : IAsyncLifetime
         await stopped.Task.WaitAsync(Deadline);
     }
 
-    private Process Start()
+    [Fact]
+    public async Task After_a_PostgreSQL_restart_the_listener_is_back_and_a_new_job_wakes_the_other_process()
     {
-        var database = new PostgresDatabase(_connectionString);
+        await using var server = await PostgresServer.StartAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        var slicer = await StartListeningAsync(connectionString);
+        var reconnected = slicer.Signals.WaitForWorkAsync(NoPolling, TimeProvider.System, CancellationToken.None);
+
+        await server.StopAsync();
+        await server.StartServerAsync();
+
+        await reconnected.WaitAsync(Deadline);
+        var idle = slicer.Signals.WaitForWorkAsync(NoPolling, TimeProvider.System, CancellationToken.None);
+        var job = await Start(connectionString).Queue.EnqueueAsync(NewJob(), CancellationToken.None);
+        await idle.WaitAsync(Deadline);
+        Assert.Equal(job.Id, (await slicer.Queue.TryClaimAsync("slicer-b", CancellationToken.None))?.Job.Id);
+    }
+
+    private Process Start(string? connectionString = null)
+    {
+        var database = new PostgresDatabase(connectionString ?? _connectionString);
         var signals = new JobSignals();
         var queue = new PostgresJobQueue(database, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new QueueOptions()), signals);
         var process = new Process(database, queue, signals);
@@ -116,9 +134,9 @@ public sealed class PostgresJobQueueSignalsTests : IAsyncLifetime
     }
 
     // Returns once the listener is connected: it wakes its slicers as soon as its LISTENs are in place.
-    private async Task<Process> StartListeningAsync()
+    private async Task<Process> StartListeningAsync(string? connectionString = null)
     {
-        var process = Start();
+        var process = Start(connectionString);
         var listening = process.Signals.WaitForWorkAsync(NoPolling, TimeProvider.System, CancellationToken.None);
         process.Listener = new PostgresJobListener(process.Database, process.Signals, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await process.Listener.StartAsync(CancellationToken.None);
