@@ -50,6 +50,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobSignals>();
         services.AddSingleton(_ => new PostgresDatabase(connectionString));
+        services.AddSingleton<IJobQueue, PostgresJobQueue>();
+        services.AddHostedService<PostgresJobListener>();
         services.AddSingleton<AssetRemover>();
         services.AddSingleton<PublishedAssets>();
         AddQueueOptions(services);
