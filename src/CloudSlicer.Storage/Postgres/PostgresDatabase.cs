@@ -106,6 +106,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         return command;
     }
 
+    /// <summary>Closes the pool's idle connections (after the server was lost); connections in use are left alone.</summary>
+    public void ForgetIdleConnections() => _dataSource.Clear();
+
     public ValueTask DisposeAsync()
     {
         _schemaGate.Dispose();

@@ -46,6 +46,9 @@ public sealed partial class PostgresJobListener(PostgresDatabase db, JobSignals 
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogDisconnected(logger, db.DatabaseName, retry.TotalSeconds, ex);
+                // The server went away (a restart, a fail-over): the pool's idle connections are dead too, and each
+                // would fail one statement of whoever took it next. Drop them now; new ones are opened on demand.
+                db.ForgetIdleConnections();
             }
 
             await Task.Delay(retry, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
