@@ -50,6 +50,11 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobSignals>();
         services.AddSingleton(_ => new PostgresDatabase(connectionString));
+        services.AddSingleton<IOwnerStore, PostgresOwnerStore>();
+        services.AddSingleton<IAssetStore, PostgresAssetStore>();
+        services.AddSingleton<ILibraryStore, PostgresLibraryStore>();
+        services.AddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
+        services.AddSingleton<ISlicerRegistry, PostgresSlicerRegistry>();
         services.AddSingleton<AssetRemover>();
         services.AddSingleton<PublishedAssets>();
         AddQueueOptions(services);
