@@ -52,6 +52,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new PostgresDatabase(connectionString));
         services.AddSingleton<IJobQueue, PostgresJobQueue>();
         services.AddHostedService<PostgresJobListener>();
+        services.AddSingleton<IOwnerStore, PostgresOwnerStore>();
+        services.AddSingleton<IAssetStore, PostgresAssetStore>();
+        services.AddSingleton<ILibraryStore, PostgresLibraryStore>();
+        services.AddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
+        services.AddSingleton<ISlicerRegistry, PostgresSlicerRegistry>();
         services.AddSingleton<AssetRemover>();
         services.AddSingleton<PublishedAssets>();
         AddQueueOptions(services);

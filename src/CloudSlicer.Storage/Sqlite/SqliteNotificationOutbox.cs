@@ -20,7 +20,7 @@ public sealed class SqliteNotificationOutbox(SqliteDatabase db, TimeProvider clo
         var rows = await db.QueryAsync(
             SqliteSql.ClaimNotification,
             [("@now", now), ("@token", token), ("@expires", now + (long)leaseDuration.TotalMilliseconds)],
-            Read,
+            NotificationRows.Read,
             cancellationToken);
         return rows is [var row] ? new ClaimedNotification(row, new NotificationLease(row.Id, token)) : null;
     }
@@ -38,7 +38,7 @@ public sealed class SqliteNotificationOutbox(SqliteDatabase db, TimeProvider clo
         var states = await db.QueryAsync(
             SqliteSql.NotificationFailed,
             [("@id", lease.Id), ("@token", lease.Token), ("@error", error), ("@final", final ? 1 : 0), ("@now", Now())],
-            r => ParseState(r.GetString(0)),
+            r => NotificationRows.ParseState(r.GetString(0)),
             cancellationToken);
         return states is [var state] ? state : null;
     }
@@ -51,7 +51,7 @@ public sealed class SqliteNotificationOutbox(SqliteDatabase db, TimeProvider clo
     }
 
     public async Task<IReadOnlyList<Notification>> ListForJobAsync(string jobId, CancellationToken cancellationToken) =>
-        await db.QueryAsync(SqliteSql.NotificationsOfJob, [("@job", jobId)], Read, cancellationToken);
+        await db.QueryAsync(SqliteSql.NotificationsOfJob, [("@job", jobId)], NotificationRows.Read, cancellationToken);
 
     public Task<int> EraseSettledAsync(TimeSpan retention, CancellationToken cancellationToken) =>
         db.ExecuteAsync(SqliteSql.EraseSettledNotifications, [("@cutoff", Now() - (long)retention.TotalMilliseconds)], cancellationToken);
@@ -79,30 +79,4 @@ public sealed class SqliteNotificationOutbox(SqliteDatabase db, TimeProvider clo
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static NotificationState ParseState(string wire) => wire switch
-    {
-        "pending" => NotificationState.Pending,
-        "delivered" => NotificationState.Delivered,
-        "failed" => NotificationState.Failed,
-        _ => throw new InvalidOperationException($"unknown notification state '{wire}'"),
-    };
-
-    private static Notification Read(SqliteDataReader row) => new()
-    {
-        Id = row.GetString(row.GetOrdinal("id")),
-        JobId = row.GetString(row.GetOrdinal("job_id")),
-        Owner = row.GetString(row.GetOrdinal("owner")),
-        Event = NotificationEvents.ParseWire(row.GetString(row.GetOrdinal("event"))),
-        Url = new Uri(row.GetString(row.GetOrdinal("url"))),
-        Body = row.GetString(row.GetOrdinal("body")),
-        State = ParseState(row.GetString(row.GetOrdinal("state"))),
-        Attempts = row.GetInt32(row.GetOrdinal("attempts")),
-        MaxAttempts = row.GetInt32(row.GetOrdinal("max_attempts")),
-        RetryWait = TimeSpan.FromMilliseconds(row.GetInt64(row.GetOrdinal("retry_wait"))),
-        NextAt = row.GetInt64(row.GetOrdinal("next_at")),
-        LastError = row.GetString(row.GetOrdinal("last_error")),
-        Created = row.GetInt64(row.GetOrdinal("created")),
-        Closed = row.IsDBNull(row.GetOrdinal("closed")) ? null : row.GetInt64(row.GetOrdinal("closed")),
-    };
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using CloudSlicer.Core;
 using CloudSlicer.Storage.Owners;
 
@@ -11,16 +9,12 @@ namespace CloudSlicer.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IOwnerStore, IDisposable
 {
-    // 30 random bytes are exactly 40 base64url characters (no padding): the length of the hosted
-    // service's keys, and safe in URLs, shells and config files.
-    private const int SecretBytes = 30;
-
     private readonly SqliteKeyCache _enabledKeys = new(db);
 
     public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken)
     {
         var owner = Ids.New();
-        var secret = NewSecret();
+        var secret = ApiKeySecrets.New();
         var now = Now();
 
         // Owner and first key commit together: an owner without a key could never sign a request.
@@ -53,7 +47,7 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
 
     public async Task<OwnerCredentials?> AddKeyAsync(string owner, CancellationToken cancellationToken)
     {
-        var secret = NewSecret();
+        var secret = ApiKeySecrets.New();
         var added = await db.ExecuteAsync(
             SqliteSql.InsertKey, [("@key", secret), ("@owner", owner), ("@now", Now())], cancellationToken);
         return added == 1 ? new OwnerCredentials(owner, secret) : null;
@@ -70,6 +64,4 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
     public void Dispose() => _enabledKeys.Dispose();
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
 }
