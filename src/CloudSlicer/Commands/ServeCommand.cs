@@ -11,7 +11,7 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on (default http://127.0.0.1:8080)" };
         var data = new Option<string>("--data") { Description = "Data directory for the one-box stores (default ./data)" };
-        var db = new Option<string>("--db") { Description = "Job store: a SQLite file path (default <data>/cloudslicer.db)" };
+        var db = new Option<string>("--db") { Description = "Job store: a SQLite file path (default <data>/cloudslicer.db) or a PostgreSQL connection (postgresql://user:password@host/db or Host=...;...)" };
         var blobs = new Option<string>("--blobs") { Description = "Blob store: a directory (default <data>/blobs)" };
         var slicers = new Option<int?>("--slicers") { Description = "Slicers to run in this process (default 1; 0 = API only)" };
         var publicUrl = new Option<string>("--public-url") { Description = "Base URL for links handed out in API responses (default the listen address)" };
