@@ -32,16 +32,22 @@ public sealed class SlicerService(
             return Task.CompletedTask;
         }
 
-        _workRoot = WorkRoot.Prepare(options.Value.WorkDirectory);
+        var root = WorkRoot.Acquire(options.Value.WorkDirectory);
+        _workRoot = root.Path;
         var (host, pid) = (Environment.MachineName, Environment.ProcessId);
-        var slicers = Enumerable.Range(0, options.Value.Count)
-            .Select(i => new SlicerRegistration($"{host}:{pid}:{i}", host, pid, _handlers.Keys, options.Value.RegistryInterval))
+        var slicers = IdsFor(options.Value.Count)
+            .Select(id => new SlicerRegistration(id, host, pid, _handlers.Keys, options.Value.RegistryInterval))
             .ToList();
-        return RunAsync(new SlicerPresence(registry, slicers, clock, logger), slicers, stoppingToken);
+        return RunAsync(root, new SlicerPresence(registry, slicers, clock, logger), slicers, stoppingToken);
     }
 
-    private async Task RunAsync(SlicerPresence presence, List<SlicerRegistration> slicers, CancellationToken stoppingToken)
+    /// <summary>The ids this process's <paramref name="count"/> slicers claim jobs and register under: <c>{host}:{pid}:{i}</c>.</summary>
+    public static IReadOnlyList<string> IdsFor(int count) =>
+        Enumerable.Range(0, count).Select(i => $"{Environment.MachineName}:{Environment.ProcessId}:{i}").ToList();
+
+    private async Task RunAsync(WorkRoot root, SlicerPresence presence, List<SlicerRegistration> slicers, CancellationToken stoppingToken)
     {
+        using var heldRoot = root;   // released (and removed) only after every job was handed back
         await presence.RegisterAsync(stoppingToken).ConfigureAwait(false);
         try
         {

@@ -1,33 +1,75 @@
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace CloudSlicer.Slicer;
 
 /// <summary>
-/// This process's folder under the configured work directory, named <c>{host}-{pid}</c>. A process that was
-/// killed cannot clean up after itself, so at start-up the folders of this host's processes that no longer
-/// run are removed. The host name is part of the name because the work directory may sit on a file system
-/// shared by several slicer machines: a process id means nothing on another host, so another host's folder
-/// is never touched, however dead its pid looks from here.
+/// This process's folder under the configured work directory, <c>{host}-{pid}-{8 hex}</c>, which the process holds
+/// an exclusive lock on (<c>.lock</c> inside it, open with <see cref="FileShare.None"/>: an flock) for as long as it
+/// runs. A process that was killed cannot clean up after itself, and the kernel drops its lock when it dies; so at
+/// start-up every other folder whose lock can be taken is removed, and a folder whose lock is held never is,
+/// whatever its name says. Names alone cannot tell: slicers in containers are all PID 1, may share a host name,
+/// and may share the work directory through a volume or a network file system. The random part keeps two such
+/// processes out of each other's folder.
 /// </summary>
-public static class WorkRoot
+public sealed class WorkRoot : IDisposable
 {
-    public static string Prepare(string workDirectory) =>
-        Prepare(workDirectory, Environment.MachineName, Environment.ProcessId, IsRunning);
+    public const string LockFileName = ".lock";
 
-    internal static string Prepare(string workDirectory, string machineName, int processId, Func<int, bool> isRunning)
+    /// <summary>A folder with no lock file (left by a version before locks, or by a crash while being born) is removed once untouched this long.</summary>
+    internal static readonly TimeSpan UnlockedFolderAge = TimeSpan.FromDays(1);
+
+    private readonly FileStream _lock;
+
+    private WorkRoot(string path, FileStream heldLock)
     {
-        var host = HostPart(machineName);
-        Directory.CreateDirectory(workDirectory);
-        foreach (var dir in Directory.EnumerateDirectories(workDirectory))
+        Path = path;
+        _lock = heldLock;
+    }
+
+    /// <summary>The folder's full path.</summary>
+    public string Path { get; }
+
+    public static WorkRoot Acquire(string workDirectory) =>
+        Acquire(workDirectory, Environment.MachineName, Environment.ProcessId, TimeProvider.System);
+
+    internal static WorkRoot Acquire(string workDirectory, string machineName, int processId, TimeProvider clock)
+    {
+        var root = Directory.CreateDirectory(workDirectory).FullName;
+        var name = $"{HostPart(machineName)}-{processId.ToString(CultureInfo.InvariantCulture)}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+
+        // Born locked: made under a dot name, locked, then renamed into view, so that no clean-up ever finds
+        // this folder without its lock held.
+        var birth = Directory.CreateDirectory(System.IO.Path.Combine(root, "." + name)).FullName;
+        var heldLock = new FileStream(System.IO.Path.Combine(birth, LockFileName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        var path = System.IO.Path.Combine(root, name);
+        try
         {
-            if (OwnerOf(Path.GetFileName(dir), host) is ({ } dirHost, var pid)
-                && dirHost == host && pid != processId && !isRunning(pid))
+            Directory.Move(birth, path);
+        }
+        catch
+        {
+            heldLock.Dispose();
+            throw;
+        }
+
+        var acquired = new WorkRoot(path, heldLock);
+        foreach (var dir in Directory.EnumerateDirectories(root))
+        {
+            if (dir != path)
             {
-                TryDelete(dir);
+                RemoveIfAbandoned(dir, clock.GetUtcNow());
             }
         }
 
-        return Directory.CreateDirectory(Path.Combine(workDirectory, $"{host}-{processId.ToString(CultureInfo.InvariantCulture)}")).FullName;
+        return acquired;
+    }
+
+    /// <summary>A clean stop: the folder goes (its jobs' directories went with the jobs), then the lock.</summary>
+    public void Dispose()
+    {
+        TryDelete(Path);
+        _lock.Dispose();
     }
 
     /// <summary>The host name as it appears in folder names: letters, digits, '.', '_' and '-' only.</summary>
@@ -37,20 +79,46 @@ public static class WorkRoot
         return chars.Length == 0 ? "host" : new string(chars);
     }
 
-    /// <summary>
-    /// <c>{host}-{pid}</c> → (host, pid). A bare <c>{pid}</c> is a folder written before host names were added:
-    /// it can only be this host's own (those versions ran one machine per work directory), so it counts as ours.
-    /// </summary>
-    private static (string? Host, int Pid) OwnerOf(string name, string thisHost)
+    private static void RemoveIfAbandoned(string dir, DateTimeOffset now)
     {
-        var dash = name.LastIndexOf('-');
-        var pidText = dash < 0 ? name : name[(dash + 1)..];
-        if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        FileStream taken;
+        try
         {
-            return (null, 0);
+            taken = new FileStream(System.IO.Path.Combine(dir, LockFileName), FileMode.Open, FileAccess.Read, FileShare.None);
+        }
+        catch (FileNotFoundException)
+        {
+            if (now - LastWrite(dir) > UnlockedFolderAge)
+            {
+                TryDelete(dir);
+            }
+
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;   // its process holds the lock (or the folder just went): it is not ours to touch
         }
 
-        return (dash < 0 ? thisHost : name[..dash], pid);
+        using (taken)
+        {
+            TryDelete(dir);   // under the dead process's lock, so no other clean-up works on it at the same time
+        }
+    }
+
+    private static DateTimeOffset LastWrite(string dir)
+    {
+        try
+        {
+            return new DirectoryInfo(dir).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+                .Select(e => new DateTimeOffset(e.LastWriteTimeUtc))
+                .Append(new DateTimeOffset(Directory.GetLastWriteTimeUtc(dir)))
+                .Max();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return DateTimeOffset.MaxValue;   // cannot tell: keep it
+        }
     }
 
     private static void TryDelete(string dir)
@@ -63,19 +131,6 @@ public static class WorkRoot
         {
             // An orphaned ffmpeg may still be writing there; the folder is tried again at the next start,
             // and a leftover folder must not stop the slicers from starting.
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using CloudSlicer.Hosting;
-using CloudSlicer.Storage;
 using CloudSlicer.Storage.Owners;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +16,7 @@ internal static class OwnerCommands
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Data directory (default ./data)", Recursive = true };
-        var db = new Option<string>("--db") { Description = "Job store: a SQLite file path", Recursive = true };
+        var db = new Option<string>("--db") { Description = "Job store: a SQLite file path or a PostgreSQL connection (postgresql://... or Host=...;...)", Recursive = true };
 
         var name = new Option<string>("--name") { Description = "A name for the owner" };
         var add = new Command("add", "Add an owner; prints {\"owner\": ..., \"secret\": ...}") { name };
@@ -163,7 +162,7 @@ internal static class OwnerCommands
             return 2;
         }
 
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddSqliteStorage(deployment.DatabasePath);
+        var services = deployment.JobStore.AddTo(new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration));
         await using var provider = services.BuildServiceProvider();
         return await action(provider.GetRequiredService<IOwnerStore>());
     }

@@ -10,30 +10,23 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on (default http://127.0.0.1:8080)" };
-        var data = new Option<string>("--data") { Description = "Data directory for the one-box stores (default ./data)" };
-        var db = new Option<string>("--db") { Description = "Job store: a SQLite file path (default <data>/cloudslicer.db)" };
-        var blobs = new Option<string>("--blobs") { Description = "Blob store: a directory (default <data>/blobs)" };
+        var stores = new StoreFlags();
         var slicers = new Option<int?>("--slicers") { Description = "Slicers to run in this process (default 1; 0 = API only)" };
         var publicUrl = new Option<string>("--public-url") { Description = "Base URL for links handed out in API responses (default the listen address)" };
-        var allowPrivate = new Option<bool>("--allow-private-sources") { Description = "Allow sources on loopback and private networks (testing, trusted LANs)" };
 
-        var command = new Command("serve", "Serve the api2 API and content, with in-process slicers")
+        var command = new Command("serve", "Serve the api2 API and content, with in-process slicers") { urls, slicers, publicUrl };
+        foreach (var option in stores.All)
         {
-            urls, data, db, blobs, slicers, publicUrl, allowPrivate,
-        };
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
-            Set(overrides, "Urls", parse.GetValue(urls));
-            Set(overrides, "Data", parse.GetValue(data));
-            Set(overrides, "Db", parse.GetValue(db));
-            Set(overrides, "Blobs", parse.GetValue(blobs));
-            Set(overrides, "PublicUrl", parse.GetValue(publicUrl));
-            Set(overrides, "Slicer:Count", parse.GetValue(slicers)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (parse.GetValue(allowPrivate))
-            {
-                overrides["Sources:AllowPrivateSources"] = "true";
-            }
+            stores.AddTo(overrides, parse);
+            StoreFlags.Set(overrides, "Urls", parse.GetValue(urls));
+            StoreFlags.Set(overrides, "PublicUrl", parse.GetValue(publicUrl));
+            StoreFlags.Set(overrides, "Slicer:Count", parse.GetValue(slicers)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             return await RunAsync(overrides, cancellationToken);
         });
@@ -72,13 +65,5 @@ internal static class ServeCommand
         }
 
         return 0;
-    }
-
-    private static void Set(Dictionary<string, string?> overrides, string key, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            overrides[key] = value;
-        }
     }
 }

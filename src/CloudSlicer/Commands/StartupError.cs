@@ -15,6 +15,8 @@ internal static class StartupError
         InvalidOperationException { InnerException: IOException io } => $"cannot listen: {io.Message} (choose another --urls)",
         FormatException f => $"bad configuration (check --urls and other addresses): {f.Message}",
         UnauthorizedAccessException u => $"cannot use the data directory: {u.Message}",
+        // Npgsql's messages name the host, never the password.
+        Npgsql.NpgsqlException n => $"cannot use the PostgreSQL job store: {n.Message} (check --db, and that the server is up)",
         _ => null,
     };
 

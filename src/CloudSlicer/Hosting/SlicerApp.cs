@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CloudSlicer.Hosting;
@@ -17,6 +18,7 @@ public static class SlicerApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.AddSlicingProcess(overrides);
+        builder.Services.AddSingleton<SlicerReadiness>();   // for /healthz and the ready file
         return builder.Build();
     }
 }

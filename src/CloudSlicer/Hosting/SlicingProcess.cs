@@ -1,6 +1,5 @@
 using CloudSlicer.Slicer;
 using CloudSlicer.Storage;
-using CloudSlicer.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +33,8 @@ public static class SlicingProcess
 
         var services = builder.Services;
         services.AddSingleton(deployment);
-        services.AddSqliteStorage(deployment.DatabasePath);
-        services.AddSingleton<IBlobStore>(new LocalDiskBlobStore(deployment.BlobDirectory));
+        deployment.JobStore.AddTo(services);    // SQLite file or PostgreSQL
+        deployment.BlobStore.AddTo(services);   // local directory
         services.AddSlicer(builder.Configuration);   // Slicer:Count of them; 0 leaves the jobs to other processes
         return deployment;
     }

@@ -69,9 +69,9 @@ public sealed class SlicerAppTests
         var ex = Assert.Throws<ConfigurationException>(() => SlicerApp.Build(new Dictionary<string, string?>
         {
             ["Data"] = data,
-            ["Db"] = "postgres://user:secret@db.example.com/cloudslicer",
+            ["Db"] = "postgres://user:secret@:5432/cloudslicer",   // no host
         }));
-        Assert.Contains("PostgreSQL", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("postgresql://", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data));
     }
