@@ -89,7 +89,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("--db", "postgres://slicer:hunter2@:5432/cloudslicer", null, "postgresql://")]   // no host
-    [InlineData("--blobs", "s3://bucket/prefix?endpoint=http://127.0.0.1:9000", null, "s3")]
+    [InlineData("--blobs", "s3://Bad_Bucket/prefix?endpoint=http://127.0.0.1:9000", null, "--blobs is not a usable S3 location")]
     [InlineData("--slicers", "-1", null, "section 'Slicer'")]
     [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Queue__MaxAttempts=0", "MaxAttempts")]
     [InlineData("--urls", "http://127.0.0.1:0", "CLOUDSLICER_Media__FfmpegPath=/nonexistent/ffmpeg", "/nonexistent/ffmpeg")]

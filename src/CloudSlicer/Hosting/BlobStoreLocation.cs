@@ -1,4 +1,5 @@
 using CloudSlicer.Storage.Blobs;
+using CloudSlicer.Storage.Blobs.S3;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudSlicer.Hosting;
@@ -18,12 +19,30 @@ public abstract record BlobStoreLocation
     /// <exception cref="ConfigurationException">A store this build cannot use.</exception>
     public static BlobStoreLocation From(string? blobs, string dataDirectory)
     {
-        if (blobs is not null && blobs.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        if (blobs is not null && S3Location.IsS3(blobs))
         {
-            throw new ConfigurationException("--blobs s3://... is not supported by this build yet; give a directory, or leave --blobs out to use the data directory");
+            try
+            {
+                return new S3(S3Location.Parse(blobs));
+            }
+            catch (FormatException ex)
+            {
+                throw new ConfigurationException(ex.Message);
+            }
         }
 
         return new LocalDisk(Path.GetFullPath(blobs ?? Path.Combine(dataDirectory, "blobs")));
+    }
+
+    /// <summary>
+    /// A bucket (and prefix) of S3 or an S3-compatible server; credentials come from the AWS chain (docs/s3.md). Work
+    /// directories stay on local disk, under the data directory.
+    /// </summary>
+    public sealed record S3(S3Location Location) : BlobStoreLocation
+    {
+        public override string? LocalDirectory => null;
+
+        public override IServiceCollection AddTo(IServiceCollection services) => services.AddS3BlobStore(Location);
     }
 
     /// <summary>A directory on this machine (or a file system every process of the deployment mounts).</summary>

@@ -68,10 +68,27 @@ public sealed class DeploymentTests
     }
 
     [Fact]
-    public void An_s3_blob_store_is_refused_for_now_with_directions()
+    public void An_s3_blob_store_names_its_bucket_prefix_and_endpoint_and_keeps_work_on_local_disk()
     {
-        var ex = Assert.Throws<ConfigurationException>(() => From(null, "s3://assets/cloudslicer?endpoint=https://s3.example.net"));
-        Assert.Contains("--blobs", ex.Message, StringComparison.Ordinal);
+        var deployment = From(null, "s3://assets/cloudslicer?endpoint=https://s3.example.net&region=eu-west-1");
+
+        var s3 = Assert.IsType<BlobStoreLocation.S3>(deployment.BlobStore);
+        Assert.Equal("assets", s3.Location.Bucket);
+        Assert.Equal("cloudslicer/", s3.Location.Prefix);
+        Assert.Equal(new Uri("https://s3.example.net"), s3.Location.Endpoint);
+        Assert.StartsWith(Data, deployment.WorkDirectory, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("s3://")]
+    [InlineData("s3://Bad_Bucket/x")]
+    [InlineData("s3://assets/x?endpoint=ftp://s3.example.net")]
+    [InlineData("s3://assets/x?bogus=1")]
+    public void A_malformed_s3_blob_store_stops_start_up_with_one_line_naming_blobs(string blobs)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => From(null, blobs));
+        Assert.StartsWith("--blobs ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 
     private static Deployment From(string? db, string? blobs) =>
