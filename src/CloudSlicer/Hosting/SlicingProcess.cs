@@ -1,6 +1,7 @@
 using CloudSlicer.Slicer;
 using CloudSlicer.Storage;
 using CloudSlicer.Storage.Blobs;
+using CloudSlicer.Storage.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,7 +37,20 @@ public static class SlicingProcess
         services.AddSingleton(deployment);
         services.AddSqliteStorage(deployment.DatabasePath);
         services.AddSingleton<IBlobStore>(new LocalDiskBlobStore(deployment.BlobDirectory));
+        AddSecrets(services, builder.Configuration, deployment.DataDirectory);   // S3 source credentials at rest
         services.AddSlicer(builder.Configuration);   // Slicer:Count of them; 0 leaves the jobs to other processes
         return deployment;
+    }
+
+    private static void AddSecrets(IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+        try
+        {
+            services.AddSecretBox(configuration, dataDirectory);
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
     }
 }
