@@ -5,6 +5,7 @@ using CloudSlicer.Core;
 using CloudSlicer.Core.Jobs;
 using CloudSlicer.Core.Jobs.Specs;
 using CloudSlicer.Storage.Jobs;
+using CloudSlicer.Storage.Secrets;
 using Microsoft.AspNetCore.Http;
 
 namespace CloudSlicer.Api.Jobs;
@@ -18,19 +19,22 @@ public static class JobsApi
     // SlicerArgs' messages may quote a value; long enough for any real one, short of echoing a megabyte.
     private const int MaxArgsErrorLength = 300;
 
-    public static async Task<IResult> Create(Api2Request request, IJobQueue queue, PublicUrls urls, CancellationToken cancellationToken)
+    public static async Task<IResult> Create(Api2Request request, IJobQueue queue, PublicUrls urls, SecretBox secrets, CancellationToken cancellationToken)
     {
         var sourceParam = request.GetObject("source");
-        var url = SourceUrl.Parse(sourceParam);
+        var s3 = S3SourceRequest.IsS3(sourceParam) ? S3SourceRequest.Parse(sourceParam!) : null;
+        var url = s3 is null ? SourceUrl.Parse(sourceParam) : null;
         if (!SlicerArgs.TryParse(request.GetObject("args"), out var args, out var illegal, out var error))
         {
             throw new Api2Exception($"Bad args: {Api2Echo.Text(error, MaxArgsErrorLength)}");
         }
 
         // Only the URL is kept from source, and it is echoed without its credentials; the URL as sent goes to the
-        // never-echoed spec, where the slicer reads it.
-        var source = new JsonObject { ["url"] = SourceRedaction.Redact(url) };
-        var spec = JobSpecs.Write(new CreateSpec(url.OriginalString));
+        // never-echoed spec, where the slicer reads it. An S3 source's key and secret go there sealed.
+        var source = s3?.Echo() ?? new JsonObject { ["url"] = SourceRedaction.Redact(url!) };
+        var spec = JobSpecs.Write(s3 is null
+            ? new CreateSpec(url!.OriginalString)
+            : new CreateSpec(s3.Url, secrets.Seal(s3.Credentials.ToJson())));
         var job = await queue.EnqueueAsync(
             new NewJob(request.Owner, JobKind.Create, args.Normalized.ToJsonString(), source.ToJsonString(), spec),
             cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ public static class SourceUrl
         return url.Scheme switch
         {
             "http" or "https" when !string.IsNullOrEmpty(url.Host) => url,
-            "s3" => throw new Api2Exception($"s3:// URLs ({name}) are not supported by this server yet; give a public or pre-signed https URL instead"),
+            "s3" => throw new Api2Exception($"{name} cannot be an s3:// URL: private S3 objects are accepted only as the source of /jobs/create (with api_key and api_secret); give a public or pre-signed https URL instead"),
             _ => throw new Api2Exception($"{name} must be an http or https URL, not '{Api2Echo.Text(url.Scheme)}'"),
         };
     }

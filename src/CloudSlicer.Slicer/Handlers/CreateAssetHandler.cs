@@ -35,9 +35,9 @@ public sealed class CreateAssetHandler(
     {
         // The URL as sent lives in the never-echoed spec (source holds its redacted echo); jobs created
         // before specs existed have it in source only.
-        var url = new Uri(job.SecretsJson is not null
-            ? JobSpecs.Read<CreateSpec>(job).Url
-            : JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>() ?? throw new JobFailedException("The job has no source URL"));
+        var spec = job.SecretsJson is not null ? JobSpecs.Read<CreateSpec>(job) : null;
+        var url = new Uri(spec?.Url
+            ?? JsonNode.Parse(job.SourceJson)?["url"]?.GetValue<string>() ?? throw new JobFailedException("The job has no source URL"));
         var args = await SidecarArgs.MergeAsync(fetcher, url, job.ArgsJson, cancellationToken).ConfigureAwait(false);
         if (!JsonNode.DeepEquals(args.Normalized, JsonNode.Parse(job.ArgsJson)))
         {
@@ -48,7 +48,7 @@ public sealed class CreateAssetHandler(
         var captions = await CaptionSidecar.TryReadAsync(fetcher, url, cancellationToken).ConfigureAwait(false);
         var sourcePath = context.Work.File("source");
         context.Progress.Report("Downloading", 0, 0, 15);
-        await fetcher.DownloadAsync(url, sourcePath, context.Progress.For("Downloading", 0, 15), cancellationToken).ConfigureAwait(false);
+        await fetcher.DownloadSourceAsync(url, spec?.Credentials, sourcePath, context.Progress.For("Downloading", 0, 15), cancellationToken).ConfigureAwait(false);
 
         context.Progress.Phase("Probing", 15);
         var probe = await ffprobe.ProbeAsync(sourcePath, cancellationToken).ConfigureAwait(false);

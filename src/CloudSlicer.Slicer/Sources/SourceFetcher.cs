@@ -1,6 +1,8 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
+using CloudSlicer.Core.Jobs.Specs;
+using CloudSlicer.Storage.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,31 +11,50 @@ using Microsoft.Extensions.Options;
 namespace CloudSlicer.Slicer.Sources;
 
 /// <summary>
-/// Downloads sources (and reads sidecars) over http/https behind the SSRF guard (<see cref="GuardedHttpClient"/>),
+/// Downloads sources (http/https, and private s3:// objects through <see cref="S3SourceFetcher"/>) and reads sidecars over http/https behind the SSRF guard (<see cref="GuardedHttpClient"/>),
 /// within the size limit, the idle timeout, the rate floor and the deadline (<see cref="TransferWatch"/>).
 /// One per process: it owns the connection pool.
 /// </summary>
 public sealed class SourceFetcher : IDisposable
 {
-    // Under the 85 kB large-object threshold, and large enough that a fast link needs few reads.
-    private const int BufferSize = 64 * 1024;
-
     private readonly SourceOptions _options;
     private readonly ILogger<SourceFetcher> _logger;
     private readonly TimeProvider _time;
     private readonly GuardedHttpClient _client;
+    private readonly S3SourceFetcher? _s3;
 
-    public SourceFetcher(IOptions<SourceOptions> options, ILogger<SourceFetcher> logger, TimeProvider? time = null)
-        : this(options.Value, logger, Dns.GetHostAddressesAsync, time ?? TimeProvider.System)
+    /// <param name="secrets">Opens an s3:// source's sealed credentials; without it s3:// sources cannot be fetched.</param>
+    public SourceFetcher(IOptions<SourceOptions> options, ILogger<SourceFetcher> logger, TimeProvider? time = null, SecretBox? secrets = null)
+        : this(options.Value, logger, Dns.GetHostAddressesAsync, time ?? TimeProvider.System, secrets)
     {
     }
 
-    internal SourceFetcher(SourceOptions options, ILogger<SourceFetcher> logger, HostResolver resolve, TimeProvider time)
+    internal SourceFetcher(SourceOptions options, ILogger<SourceFetcher> logger, HostResolver resolve, TimeProvider time, SecretBox? secrets = null)
     {
         _options = options;
         _logger = logger;
         _time = time;
         _client = new GuardedHttpClient(options, logger, resolve);
+        _s3 = secrets is null ? null : new S3SourceFetcher(options, logger, resolve, time, secrets);
+    }
+
+    /// <summary>
+    /// A job's source: a private <c>s3://endpoint/bucket/key</c> object with the job's sealed
+    /// <paramref name="credentials"/> (<see cref="S3SourceFetcher"/>), or an http(s) URL as <see cref="DownloadAsync"/>.
+    /// </summary>
+    /// <exception cref="SourceException">The source could not be fetched; the message is meant for the job's owner.</exception>
+    public Task<DownloadResult> DownloadSourceAsync(
+        Uri url, string? credentials, string destinationPath, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!S3SourceLocation.IsS3(url.OriginalString))
+        {
+            return DownloadAsync(url, destinationPath, progress, cancellationToken);
+        }
+
+        return _s3 is null
+            ? throw new InvalidOperationException("This SourceFetcher was made without a SecretBox; it cannot open s3:// sources' credentials")
+            : _s3.DownloadAsync(url.OriginalString, credentials, destinationPath, progress, cancellationToken);
     }
 
     /// <summary>
@@ -167,74 +188,32 @@ public sealed class SourceFetcher : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _s3?.Dispose();
+    }
 
     private async Task<long> CopyToFileAsync(
         HttpResponseMessage response, Uri hop, string path, IProgress<double>? progress, TransferWatch watch, CancellationToken cancellationToken)
     {
-        var length = response.Content.Headers.ContentLength;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        long total = 0;
-        var reported = -1.0;
+        Stream body;
         try
         {
-            var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
-            {
-                var body = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
-                await using (body.ConfigureAwait(false))
-                {
-                    var buffer = new byte[BufferSize];
-                    while (true)
-                    {
-                        watch.AwaitData();
-                        var read = await body.ReadAsync(buffer, watch.Token).ConfigureAwait(false);
-                        watch.Received(read);   // a slow disk is not an idle server
-                        if (read == 0)
-                        {
-                            break;
-                        }
-
-                        if (total + read > _options.MaxBytes)
-                        {
-                            throw SourceErrors.TooLarge(_options.MaxBytes, $"more than {_options.MaxBytes} bytes arrived");
-                        }
-
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        total += read;
-
-                        // A report per read would flood the job's progress; every 0.1 % is plenty.
-                        if (progress is not null && length > 0 && (double)total / length.Value - reported >= 0.001)
-                        {
-                            reported = Math.Min(1.0, (double)total / length.Value);
-                            progress.Report(reported);
-                        }
-                    }
-                }
-            }
+            body = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (SourceErrors.Translate(ex, hop, _options, watch.Fault, cancellationToken) is { } translated)
         {
-            TryDelete(path);
-            if (SourceErrors.Translate(ex, hop, _options, watch.Fault, cancellationToken) is { } translated)
-            {
-                throw translated;
-            }
-
-            throw;
+            throw translated;
         }
 
-        if (progress is not null && length is not null && reported < 1.0)
+        await using (body.ConfigureAwait(false))
         {
-            progress.Report(1.0);
+            return await SourceFile.CopyAsync(
+                body, response.Content.Headers.ContentLength, path, progress, watch, _options,
+                ex => SourceErrors.Translate(ex, hop, _options, watch.Fault, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
         }
-
-        return total;
     }
 
     /// <summary>The body in memory, or null when it is larger than <paramref name="maxBytes"/>.</summary>
@@ -273,22 +252,6 @@ public sealed class SourceFetcher : IDisposable
 
                 buffer.Write(chunk, 0, read);
             }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The job's work directory is removed as a whole afterwards; this only spares the disk sooner.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
         }
     }
 }

@@ -35,6 +35,13 @@ public sealed class SourceOptions
     /// <summary>Everything for one sidecar (a <c>.cfg</c>): connecting, headers and body. A slower one is skipped.</summary>
     public TimeSpan SidecarTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Talks to <c>s3://</c> sources' endpoints over plain http instead of https: for a local S3-protocol test
+    /// server or a trusted network only, since the media then crosses the network readable by anyone on the path
+    /// (the secret key itself is never sent; requests are signed).
+    /// </summary>
+    public bool S3PlainHttp { get; set; }
+
     /// <summary>Redirects followed before giving up; each hop is checked like the first URL.</summary>
     public int MaxRedirects { get; set; } = 5;
 

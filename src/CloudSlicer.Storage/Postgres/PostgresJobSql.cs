@@ -50,10 +50,11 @@ internal static partial class PostgresJobSql
         RETURNING *;
         """;
 
+    // As SqliteSql: done, error and cancelled erase the spec (secrets), which may hold a source's credentials.
     public const string Complete = """
         UPDATE jobs
            SET state = 'done', finished = @now, closed = @now, asset = COALESCE(@asset::text, asset),
-               progress = @progress, percent = 100, lease_token = NULL, lease_expires = NULL
+               progress = @progress, percent = 100, lease_token = NULL, lease_expires = NULL, secrets = NULL
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
         RETURNING *;
         """;
@@ -65,6 +66,7 @@ internal static partial class PostgresJobSql
                finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
                closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
                run_after = @now + LEAST(@retryDelay << LEAST(attempts - 1, 20), @maxRetryDelay),
+               secrets = CASE WHEN attempts >= @maxAttempts THEN NULL ELSE secrets END,
                last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
         """;
 
@@ -99,7 +101,7 @@ internal static partial class PostgresJobSql
     // and only then is there a slicer to stop.
     public const string Cancel = """
         UPDATE jobs
-           SET state = 'cancelled', closed = @now, lease_expires = NULL
+           SET state = 'cancelled', closed = @now, lease_expires = NULL, secrets = NULL
          WHERE id = @id AND owner = @owner AND state IN ('waiting', 'assigned')
         RETURNING *, lease_token IS NOT NULL AS held;
         """;

@@ -12,9 +12,12 @@ internal static partial class SqliteSql
     // busy_timeout: a writer waits up to 5 s for another's lock instead of failing at once.
     // synchronous=FULL: the WAL is synced at every commit, so not even a power cut loses a job the API
     // already acknowledged (NORMAL would only survive process crashes). Job writes are few; the fsync is cheap.
+    // secure_delete: content a statement deletes or overwrites (a finished job's sealed source credentials) is
+    // zeroed on its page, not left in free space for anyone who copies the file.
     public const string ConnectionPragmas = """
         PRAGMA busy_timeout = 5000;
         PRAGMA synchronous = FULL;
+        PRAGMA secure_delete = ON;
         PRAGMA foreign_keys = ON;
         """;
 
@@ -72,11 +75,13 @@ internal static partial class SqliteSql
         RETURNING *;
         """;
 
-    // An output without an asset (e.g. an export) keeps the asset the job was created for.
+    // An output without an asset (e.g. an export) keeps the asset the job was created for. Every transition to
+    // done, error or cancelled erases the spec (secrets): it may hold a source's credentials, kept only while
+    // the job may still run.
     public const string Complete = """
         UPDATE jobs
            SET state = 'done', finished = @now, closed = @now, asset = COALESCE(@asset, asset),
-               progress = @progress, percent = 100, lease_token = NULL, lease_expires = NULL
+               progress = @progress, percent = 100, lease_token = NULL, lease_expires = NULL, secrets = NULL
          WHERE id = @id AND state = 'assigned' AND lease_token = @token
         RETURNING *;
         """;
@@ -90,6 +95,7 @@ internal static partial class SqliteSql
                finished = CASE WHEN attempts >= @maxAttempts THEN @now ELSE finished END,
                closed = CASE WHEN attempts >= @maxAttempts THEN @now ELSE closed END,
                run_after = @now + MIN(@retryDelay << MIN(attempts - 1, 20), @maxRetryDelay),
+               secrets = CASE WHEN attempts >= @maxAttempts THEN NULL ELSE secrets END,
                last_error = @error, progress = '', percent = 0, lease_token = NULL, lease_expires = NULL
         """;
 
@@ -126,7 +132,7 @@ internal static partial class SqliteSql
     // lease_token stays so the holder's heartbeat answers CancelRequested rather than Lost.
     public const string Cancel = """
         UPDATE jobs
-           SET state = 'cancelled', closed = @now, lease_expires = NULL
+           SET state = 'cancelled', closed = @now, lease_expires = NULL, secrets = NULL
          WHERE id = @id AND owner = @owner AND state IN ('waiting', 'assigned')
         RETURNING *;
         """;

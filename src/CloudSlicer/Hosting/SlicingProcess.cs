@@ -1,5 +1,6 @@
 using CloudSlicer.Slicer;
 using CloudSlicer.Storage;
+using CloudSlicer.Storage.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +35,21 @@ public static class SlicingProcess
         var services = builder.Services;
         services.AddSingleton(deployment);
         deployment.JobStore.AddTo(services);    // SQLite file or PostgreSQL
-        deployment.BlobStore.AddTo(services);   // local directory
+        deployment.BlobStore.AddTo(services);   // local directory or S3
+        AddSecrets(services, builder.Configuration, deployment.DataDirectory);   // S3 source credentials at rest
         services.AddSlicer(builder.Configuration);   // Slicer:Count of them; 0 leaves the jobs to other processes
         return deployment;
+    }
+
+    private static void AddSecrets(IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+        try
+        {
+            services.AddSecretBox(configuration, dataDirectory);
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
     }
 }
