@@ -42,7 +42,8 @@ public sealed class BenchPostgres : IAsyncDisposable
     /// <summary>The PID of the postmaster, whose children are the backends (their CPU is the database's).</summary>
     public int PostmasterPid => int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
-    public static async Task<BenchPostgres> StartAsync(bool durable, CancellationToken ct)
+    /// <param name="nice">The niceness the server runs at (its backends inherit it); 0 leaves it alone.</param>
+    public static async Task<BenchPostgres> StartAsync(bool durable, int nice, CancellationToken ct)
     {
         var bin = FindBinDirectory();
         var data = Path.Combine(Path.GetTempPath(), $"cloudslicer-pg-dispatch-{Guid.NewGuid():N}");
@@ -51,7 +52,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         var options = string.Join(' ',
             "-c listen_addresses=127.0.0.1", $"-p {server.Port.ToString(CultureInfo.InvariantCulture)}", $"-k {data}",
             durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-        await RunAsync(bin, "pg_ctl", ["-D", data, "-o", options, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60", "start"], ct);
+        await RunAsync(bin, "pg_ctl", ["-D", data, "-o", options, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60", "start"], ct, nice: nice);
         await Eventually.UntilAsync(server.CanConnectAsync, ok => ok, TimeSpan.FromSeconds(30), $"PostgreSQL on port {server.Port} to take connections");
 
         await using var connection = new NpgsqlConnection(server.ConnectionStringFor("postgres"));
@@ -149,18 +150,19 @@ public sealed class BenchPostgres : IAsyncDisposable
         return Convert.ToString(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) ?? "";
     }
 
-    private static async Task RunAsync(string bin, string tool, IReadOnlyList<string> args, CancellationToken ct, bool throwOnFailure = true)
+    private static async Task RunAsync(string bin, string tool, IReadOnlyList<string> args, CancellationToken ct, bool throwOnFailure = true, int nice = 0)
     {
         // PostgreSQL refuses to run as root; the Debian package creates the postgres user it runs as.
         var asRoot = Environment.UserName == "root";
-        var start = new ProcessStartInfo(asRoot ? "runuser" : Path.Combine(bin, tool))
+        var command = Niceness.Prefix(nice).Concat(asRoot ? ["runuser", "-u", "postgres", "--", Path.Combine(bin, tool)] : [Path.Combine(bin, tool)]).ToList();
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in (asRoot ? new[] { "-u", "postgres", "--", Path.Combine(bin, tool) } : []).Concat(args))
+        foreach (var arg in command.Skip(1).Concat(args))
         {
             start.ArgumentList.Add(arg);
         }

@@ -15,6 +15,8 @@ public sealed record DispatchOptions : IBenchOptions
           --warmup N         unmeasured samples per side first (default 10)
           --idle MS          mean pause after a job ended before the next create, so the slicer is idle (default 100;
                              each pause is drawn from 0.5-1.5 times it, so samples do not lock onto the slicer's poll)
+          --nice N           run PostgreSQL, both cloudslicer processes and this one at niceness N (e.g. -10, as root)
+                             on a machine busy with other work, so every side waits less for a core (default 0)
           --no-fsync         run PostgreSQL as the tests do (fsync, synchronous_commit, full_page_writes off)
                              instead of with its durable defaults
           --doc PATH         where to write the figures (default docs/benchmarks.md)
@@ -31,6 +33,8 @@ public sealed record DispatchOptions : IBenchOptions
     public int IdleMs { get; init; } = 100;
 
     public bool Durable { get; init; } = true;
+
+    public int Nice { get; init; }
 
     public string? DocPath { get; init; }
 
@@ -54,6 +58,7 @@ public sealed record DispatchOptions : IBenchOptions
                 "--warmup" => o with { Warmup = a.WholeNumber(0, 10_000) },
                 "--idle" => o with { IdleMs = a.WholeNumber(0, 60_000) },
                 "--no-fsync" => o with { Durable = false },
+                "--nice" => o with { Nice = int.Parse(a.Value(), CultureInfo.InvariantCulture) is var n and >= -20 and <= 19 ? n : throw new ArgumentException("--nice takes -20 to 19") },
                 "--doc" => o with { DocPath = a.Value() },
                 "--no-doc" => o with { WriteDoc = false },
                 "--root" => o with { Root = a.Value() },
@@ -68,5 +73,5 @@ public sealed record DispatchOptions : IBenchOptions
 
     /// <summary>The options in effect, as a command line (every value spelled out).</summary>
     public string Spelled() => string.Create(CultureInfo.InvariantCulture,
-        $"--samples {Samples} --warmup {Warmup} --idle {IdleMs}{(Durable ? "" : " --no-fsync")}");
+        $"--samples {Samples} --warmup {Warmup} --idle {IdleMs}{(Nice != 0 ? $" --nice {Nice}" : "")}{(Durable ? "" : " --no-fsync")}");
 }

@@ -33,7 +33,14 @@ public static class DispatchRun
         BenchPostgres? postgres = null;
         try
         {
-            postgres = await BenchPostgres.StartAsync(options.Durable, ct);
+            if (options.Nice != 0)
+            {
+                await Niceness.ApplyToThisProcessAsync(options.Nice, ct);
+                Console.WriteLine($"Niceness {options.Nice} for this process, PostgreSQL and both cloudslicer processes");
+            }
+
+            var command = Niceness.Prefix(options.Nice).Append(executable).ToList();
+            postgres = await BenchPostgres.StartAsync(options.Durable, options.Nice, ct);
             Console.WriteLine($"PostgreSQL: port {postgres.Port}, {postgres.CommitSettings}; {postgres.Version}");
             var db = await postgres.CreateDatabaseAsync(Database, ct);
 
@@ -43,7 +50,7 @@ public static class DispatchRun
             var sourceUrl = www.UrlOf("missing.mp4");
 
             await using var api = await CloudSlicerProcess.StartAsync(
-                [executable], Path.Combine(temp.FullName, "api"), clearCloudSlicerVariables: true,
+                command, Path.Combine(temp.FullName, "api"), clearCloudSlicerVariables: true,
                 extraArgs: ["--db", db, "--slicers", "0", "--allow-private-sources"], cancellationToken: ct);
             if (api.Owner is null || api.Secret is null)
             {
@@ -60,7 +67,7 @@ public static class DispatchRun
             }
 
             await using var slicer = await SlicerProcess.StartAsync(
-                executable, ["--data", Path.Combine(temp.FullName, "slicer"), "--db", db, "--count", "1", "--allow-private-sources"], ct);
+                command, ["--data", Path.Combine(temp.FullName, "slicer"), "--db", db, "--count", "1", "--allow-private-sources"], ct);
             Console.WriteLine($"CloudSlicer slicer: pid {slicer.Pid}");
             await using var ends = await EndListener.StartAsync(db, ct);
             await using var bare = await BareQueue.StartAsync(db, ct);

@@ -29,18 +29,18 @@ public sealed record Sample(
     TimeSpan? ClaimStarted);
 
 /// <summary>Nearest-rank percentiles of one side's figures.</summary>
-public sealed record Distribution(int Count, TimeSpan P50, TimeSpan P90, TimeSpan P99, TimeSpan Max, TimeSpan Mean)
+public sealed record Distribution(int Count, TimeSpan Min, TimeSpan P50, TimeSpan P90, TimeSpan P99, TimeSpan Max, TimeSpan Mean)
 {
     public static Distribution Of(IEnumerable<TimeSpan> values)
     {
         var sorted = values.Order().ToArray();
         if (sorted.Length == 0)
         {
-            return new Distribution(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+            return new Distribution(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         TimeSpan At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-        return new Distribution(sorted.Length, At(0.50), At(0.90), At(0.99), sorted[^1], TimeSpan.FromTicks((long)sorted.Average(t => t.Ticks)));
+        return new Distribution(sorted.Length, sorted[0], At(0.50), At(0.90), At(0.99), sorted[^1], TimeSpan.FromTicks((long)sorted.Average(t => t.Ticks)));
     }
 }
 

@@ -34,10 +34,12 @@ public sealed class SlicerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SlicerProcess> StartAsync(string executable, IReadOnlyList<string> args, CancellationToken ct)
+    /// <param name="command">The program and its leading arguments: <c>["dist/cloudslicer"]</c>, or behind <c>nice</c>.</param>
+    public static async Task<SlicerProcess> StartAsync(IReadOnlyList<string> command, IReadOnlyList<string> args, CancellationToken ct)
     {
+        var executable = command[0];
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "slicer" }.Concat(args))
+        foreach (var arg in command.Skip(1).Append("slicer").Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
