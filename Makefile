@@ -7,7 +7,7 @@ RESULTS     := TestResults
 # ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
 RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
-.PHONY: run test build deps clean bench bench-api bench-export bench-clip
+.PHONY: run test build deps clean bench bench-api bench-export bench-clip bench-dispatch
 
 deps:
 	@bash scripts/deps.sh
@@ -49,6 +49,12 @@ bench-export: deps build
 # Quick check: make bench-clip ARGS="--long 120 --rounds 1 --no-doc"
 bench-clip: deps build
 	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- clip $(ARGS)
+
+# The dispatch benchmark: create → assigned on a PostgreSQL the bench starts, `serve --slicers 0` + an idle `slicer
+# --count 1` against a bare SKIP LOCKED loop; writes its section of docs/benchmarks.md (~2 min).
+# Quick check: make bench-dispatch ARGS="--samples 30 --no-doc"
+bench-dispatch: deps build
+	$(DOTNET) run --project bench/CloudSlicer.DispatchBench -c Release -- $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -69,10 +69,13 @@ public sealed class SlicerService(
         {
             try
             {
+                // Taken before the claim: a job committed after the claim's snapshot announces itself meanwhile, and
+                // must wake this slicer now rather than at its next poll (IdlePoll, seconds).
+                var nextWork = signals.NextWork;
                 var claimed = await queue.TryClaimAsync(slicer, _handlers.Keys, stoppingToken).ConfigureAwait(false);
                 if (claimed is null)
                 {
-                    await signals.WaitForWorkAsync(options.Value.IdlePoll, clock, stoppingToken).ConfigureAwait(false);
+                    await JobSignals.WaitForWorkAsync(nextWork, options.Value.IdlePoll, clock, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 

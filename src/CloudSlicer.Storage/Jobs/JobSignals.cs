@@ -15,13 +15,24 @@ public sealed class JobSignals
     /// <summary>Called by the store after a job was committed as waiting.</summary>
     public void NotifyWork() => Interlocked.Exchange(ref _work, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
+    /// <summary>
+    /// The wake-up the next <see cref="NotifyWork"/> completes. A slicer takes it before it looks for work and waits on
+    /// it (<see cref="WaitForWorkAsync(Task, TimeSpan, TimeProvider, CancellationToken)"/>) when it found none, so work
+    /// announced while it was looking, too late for its claim to see, wakes it at once rather than at its next poll.
+    /// </summary>
+    public Task NextWork => Volatile.Read(ref _work).Task;
+
     /// <summary>Completes when work is announced or after <paramref name="timeout"/>, whichever comes first.</summary>
-    public async Task WaitForWorkAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    public Task WaitForWorkAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken) =>
+        WaitForWorkAsync(NextWork, timeout, clock, cancellationToken);
+
+    /// <summary>Completes when <paramref name="nextWork"/> (taken from <see cref="NextWork"/>) does or after <paramref name="timeout"/>.</summary>
+    public static async Task WaitForWorkAsync(Task nextWork, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var work = Volatile.Read(ref _work).Task;
+        ArgumentNullException.ThrowIfNull(nextWork);
         try
         {
-            await work.WaitAsync(timeout, clock, cancellationToken).ConfigureAwait(false);
+            await nextWork.WaitAsync(timeout, clock, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
