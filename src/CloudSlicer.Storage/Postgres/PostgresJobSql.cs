@@ -15,6 +15,16 @@ internal static partial class PostgresJobSql
         RETURNING *;
         """;
 
+    // jobs/create's statement: the insert and its wake-up in one round trip and one autocommit transaction
+    // (pg_notify is delivered at commit, so a woken slicer always finds the row). @origin as in PostgresJobChannels.
+    public const string EnqueueAndAnnounce = """
+        WITH job AS (
+            INSERT INTO jobs (id, owner, kind, state, args, source, secrets, asset, created)
+            VALUES (@id, @owner, @kind, 'waiting', @args, @source, @secrets::text, @asset::text, @now)
+            RETURNING *)
+        SELECT job.*, pg_notify('cloudslicer_work', @origin) FROM job;
+        """;
+
     // Fairness as on SQLite: the owner with the fewest assigned jobs first, then the oldest job, among the kinds
     // the slicer can do (@kinds, a text[] of wire names). SKIP LOCKED passes over a job another claimer has
     // locked this instant; a job claimed and committed meanwhile fails the re-checked state = 'waiting' and is
