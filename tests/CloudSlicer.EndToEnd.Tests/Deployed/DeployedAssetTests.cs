@@ -42,6 +42,7 @@ public sealed class DeployedAssetTests(DeployedShape shape)
             Assert.InRange(Assert.Single(record["break_offsets"]!.AsArray())!["offset"]!.GetValue<double>(), 1.9, 2.1);
             Assert.Equal($"{node.Url}/{asset}.m3u8", record["playback_url"]!.GetValue<string>());
             await AssertPlaysAsync(node, asset, record);
+            Assert.False(Directory.Exists(Path.Combine(node.Server.DataDirectory, "blobs")), "an API node kept blobs on its own disk");
         }
     }
 

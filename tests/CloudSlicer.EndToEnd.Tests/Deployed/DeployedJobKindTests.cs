@@ -49,6 +49,7 @@ public sealed class DeployedJobKindTests(DeployedShape shape)
             Assert.Equal(mp4, await node.Http.GetByteArrayAsync($"/{asset}/export.mp4"));
             Assert.InRange(await Media.ProbeDurationAsync($"{node.Url}/{asset}/export.mp4"), 9.5, 10.5);
             Assert.InRange(await Media.ProbeDurationAsync($"{node.Url}/{asset}.m3u8"), 9.5, 10.5);   // the tracks did not break it
+            Assert.InRange(await Media.ProbeDurationAsync($"{node.Url}/{asset}.mpd"), 9.5, 10.5);
         }
 
         var clipJob = DeployedShape.Ok(await shape.A.Alice.CallAsync("/api2/cloudslicer/jobs/quickclip", new { source = new { trim = new[] { 3000, 6500 } }, args = new { beam_id = asset } }));
