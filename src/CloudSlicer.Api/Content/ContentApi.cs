@@ -65,7 +65,8 @@ public static class ContentApi
 
     private static async Task<IResult> Master(
         string asset, HttpContext http, PublishedAssets published, IBlobStore blobs, TimeProvider clock, CancellationToken cancellationToken) =>
-        await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
+        // A fresh record: a player starts here, and must see a version another process published a moment ago.
+        await published.RefreshAsync(asset, cancellationToken).ConfigureAwait(false) is { } version
             ? await BlobResponses.ServeAsync(http, blobs, clock, version.Master, "application/vnd.apple.mpegurl", cancellationToken).ConfigureAwait(false)
             : Results.NotFound();
 
@@ -80,7 +81,7 @@ public static class ContentApi
 
         // Only a published asset (its record written after every file) serves files, from its current version.
         // A file the version shares with an earlier one is read where that version stored it.
-        if (await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is not { } version)
+        if (await published.CurrentAsync(asset, path, cancellationToken).ConfigureAwait(false) is not { } version)
         {
             return Results.NotFound();
         }

@@ -35,7 +35,7 @@ public static class DashContent
     private static async Task<IResult> MpdAsync(
         string asset, PublishedAssets published, IBlobStore blobs, IOptions<MediaOptions> media, DashManifestCache cache, CancellationToken cancellationToken)
     {
-        if (await published.CurrentAsync(asset, cancellationToken).ConfigureAwait(false) is not { } current)
+        if (await published.RefreshAsync(asset, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return Results.NotFound();
         }

@@ -8,8 +8,12 @@ namespace CloudSlicer.Storage.Assets;
 /// Which version of an asset content serving should read (and which earlier version holds each file it shares),
 /// from the asset record (never from the blob store),
 /// remembered for a moment so a player's stream of slice requests costs one record read, not one each.
-/// Deletes and version switches in this process forget the entry at once; another process's are seen
-/// within <see cref="Freshness"/>. Absent assets are not remembered, so a new asset plays as soon as it is published.
+/// Deletes and version switches in this process forget the entry at once. Another process's (a slicer process, or
+/// another API node) are seen at once where it matters: a master or manifest is read from a fresh record
+/// (<see cref="RefreshAsync"/>), and a file the remembered version does not know of re-reads it
+/// (<see cref="CurrentAsync(string, string, CancellationToken)"/>), so a track, caption or export a job just added
+/// is served by every node as soon as the job is done; the rest within <see cref="Freshness"/>. Absent assets are
+/// not remembered, so a new asset plays as soon as it is published.
 /// </summary>
 public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
 {
@@ -48,6 +52,23 @@ public sealed class PublishedAssets(IAssetStore assets, TimeProvider clock)
         return version;
     }
 
+    /// <summary>
+    /// The version that serves <paramref name="path"/>: the remembered one when it knows the path's top-level name,
+    /// else a fresh read of the record (a version published since, by another process, that added the name).
+    /// </summary>
+    public async ValueTask<PublishedVersion?> CurrentAsync(string asset, string path, CancellationToken cancellationToken)
+    {
+        var current = await CurrentAsync(asset, cancellationToken).ConfigureAwait(false);
+        return current is null || current.Knows(path) ? current : await RefreshAsync(asset, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The published version read from the record now, whatever is remembered (and remembered from now).</summary>
+    public ValueTask<PublishedVersion?> RefreshAsync(string asset, CancellationToken cancellationToken)
+    {
+        Forget(asset);
+        return CurrentAsync(asset, cancellationToken);
+    }
+
     public void Forget(string asset) => _versions.TryRemove(asset, out _);
 }
 
@@ -79,6 +100,13 @@ public sealed record PublishedVersion(
         }
 
         return new PublishedVersion(record.Id, record.Version, record.OwnFolder, record.Locations, own, retired);
+    }
+
+    /// <summary>Whether this version stores, shares or still serves a file under the top-level name of <paramref name="path"/>.</summary>
+    public bool Knows(string path)
+    {
+        var name = AssetManifest.TopName(path);
+        return OwnNames.Contains(name) || Locations.ContainsKey(name) || Retired.ContainsKey(name);
     }
 
     /// <param name="path">A path inside the asset, e.g. <c>a/seg_00001.m4s</c>.</param>
