@@ -38,4 +38,28 @@ public sealed record HlsLadderRequest(string Input, string OutputDirectory, IRea
 
     /// <summary>Source audio tracks mixed into the stereo rendition (<c>mix_atracks</c>); empty: the first track.</summary>
     public IReadOnlyList<AudioMix> AudioMix { get; init; } = [];
+
+    /// <summary>
+    /// One part of a long asset (docs/parts.md): the rays only (no audio), their timestamps and slice numbers where
+    /// the part sits in the whole asset. <see cref="TrimStart"/> and <see cref="TrimDuration"/> are then the part's
+    /// window of the source; cuts, fades, bugs and max_slices are not for parts.
+    /// </summary>
+    public LadderPart? Part { get; init; }
+
+    /// <summary>The audio rendition alone (the create job of a split source encodes it whole, once); <see cref="Rays"/> may be empty.</summary>
+    public bool AudioOnly { get; init; }
+}
+
+/// <summary>Where a part of a long asset starts: on the slice grid, <paramref name="FirstSlice"/> slices in.</summary>
+public sealed record LadderPart(int FirstSlice)
+{
+    /// <summary>The part's start in the asset's timeline.</summary>
+    public TimeSpan Start => Slices.SliceDuration * FirstSlice;
+
+    /// <summary>
+    /// Where the ray's first frame sits in the whole asset: the first frame at or after <see cref="Start"/> on the
+    /// ray's frame grid, exactly where a whole-source encode puts it, so frames meet across a join with no overlap.
+    /// </summary>
+    public TimeSpan FirstFrame(double frameRate) =>
+        TimeSpan.FromSeconds(Math.Ceiling((Start.TotalSeconds * frameRate) - 1e-6) / frameRate);
 }
