@@ -225,6 +225,10 @@ public static partial class FfmpegCommands
             args.Add("-output_ts_offset", FfmpegArgs.Seconds(p.FirstFrame(ray.FrameRate)),
                 "-start_number", FfmpegArgs.Int(p.FirstSlice),
                 "-hls_segment_options", "movflags=+frag_discont");
+            if (p.Frames(ray.FrameRate) is { } frames)
+            {
+                args.Add("-frames:v", FfmpegArgs.Int(frames));
+            }
         }
 
         AddHlsOutput(args, r.OutputDirectory, "v:0", ray.Name);

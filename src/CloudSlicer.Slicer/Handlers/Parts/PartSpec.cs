@@ -12,6 +12,7 @@ namespace CloudSlicer.Slicer.Handlers.Parts;
 /// <param name="Asset">The asset the parent's attempt makes (a new id per attempt); slices go straight into its first version.</param>
 /// <param name="Index">The part's number, from 0.</param>
 /// <param name="FirstSlice">The asset's slice the part starts with.</param>
+/// <param name="EndSlice">The slice the next part starts with; null for the last part.</param>
 /// <param name="SourceStartSeconds">Where the part starts in the source (the trim window's start included).</param>
 /// <param name="DurationSeconds">How much of the source the part encodes.</param>
 public sealed record PartSpec(
@@ -19,6 +20,7 @@ public sealed record PartSpec(
     string Asset,
     int Index,
     int FirstSlice,
+    int? EndSlice,
     double SourceStartSeconds,
     double DurationSeconds,
     IReadOnlyList<Ray> Rays,

@@ -24,6 +24,10 @@ public static class PlaylistJoin
                 if (line.StartsWith("#EXT-X-TARGETDURATION:", StringComparison.Ordinal))
                 {
                     target = Math.Max(target, int.Parse(line["#EXT-X-TARGETDURATION:".Length..], CultureInfo.InvariantCulture));
+                    if (i == 0)
+                    {
+                        header.Add(line);   // rewritten below with the longest of all parts
+                    }
                 }
                 else if (line.StartsWith("#EXTINF:", StringComparison.Ordinal) || inSlices)
                 {

@@ -36,7 +36,7 @@ public sealed class SlicePartHandler(IBlobStore blobs, FfmpegRunner ffmpeg) : IJ
             TrimDuration = duration,
             Preset = spec.Preset,
             DisplayAspect = spec.DisplayAspect,
-            Part = new LadderPart(spec.FirstSlice),
+            Part = new LadderPart(spec.FirstSlice, spec.EndSlice),
         });
         context.Progress.Report("Slicing", 0, 5, 95);
         await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);

@@ -36,7 +36,7 @@ public sealed class SplitEncode(IJobQueue queue, IBlobStore blobs, FfmpegRunner 
 
             var trimStart = whole.TrimStart ?? TimeSpan.Zero;
             var parts = windows.Select((w, i) => new NewJob(job.Owner, JobKind.SlicePart, "{}", "{}",
-                new PartSpec(job.Id, asset, i, w.FirstSlice, (trimStart + w.Start).TotalSeconds, w.Duration.TotalSeconds, whole.Rays, whole.Preset, whole.DisplayAspect).ToJson(),
+                new PartSpec(job.Id, asset, i, w.FirstSlice, i + 1 < windows.Count ? windows[i + 1].FirstSlice : null, (trimStart + w.Start).TotalSeconds, w.Duration.TotalSeconds, whole.Rays, whole.Preset, whole.DisplayAspect).ToJson(),
                 asset)).ToList();
             if ((await queue.EnqueuePartsAsync(lease, parts, cancellationToken).ConfigureAwait(false)).Count == 0)
             {
