@@ -7,7 +7,7 @@ RESULTS     := TestResults
 # ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
 RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
-.PHONY: run test build deps clean bench bench-api bench-export bench-clip
+.PHONY: run test build deps clean bench bench-api bench-export bench-clip bench-split
 
 deps:
 	@bash scripts/deps.sh
@@ -49,6 +49,11 @@ bench-export: deps build
 # Quick check: make bench-clip ARGS="--long 120 --rounds 1 --no-doc"
 bench-clip: deps build
 	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- clip $(ARGS)
+
+# The split-cost benchmark (docs/parts.md): a 60 s source in parts on two one-core slicers against one slicer with
+# both cores on the whole source; prints its docs/benchmarks.md section. Quick check: make bench-split ARGS="--seconds 20 --pairs 1"
+bench-split: deps build
+	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- split $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj
