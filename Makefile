@@ -7,7 +7,7 @@ RESULTS     := TestResults
 # ReadyToRun: the server starts precompiled, so its first job does not JIT on the cores ffmpeg needs.
 RID         ?= linux-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 
-.PHONY: run test build deps clean bench bench-api bench-export bench-clip bench-dispatch
+.PHONY: run test build deps clean bench bench-api bench-export bench-clip bench-dispatch bench-split
 
 deps:
 	@bash scripts/deps.sh
@@ -55,6 +55,11 @@ bench-clip: deps build
 # Quick check: make bench-dispatch ARGS="--samples 30 --no-doc"
 bench-dispatch: deps build
 	$(DOTNET) run --project bench/CloudSlicer.DispatchBench -c Release -- $(ARGS)
+
+# The split-cost benchmark (docs/parts.md): a 60 s source in parts on two one-core slicers against one slicer with
+# both cores on the whole source; prints its docs/benchmarks.md section. Quick check: make bench-split ARGS="--seconds 20 --pairs 1"
+bench-split: deps build
+	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- split $(ARGS)
 
 clean:
 	rm -rf dist $(RESULTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -11,6 +11,7 @@ using CloudSlicer.Testing;
 return args switch
 {
     ["export", ..] => await BenchHost.RunAsync<BenchOptions>("bench-export", BenchOptions.Usage, BenchOptions.Parse, ExportBench.RunAsync, args[1..]),
+    ["split", ..] => await BenchHost.RunAsync<SplitBenchOptions>("bench-split", SplitBenchOptions.Usage, SplitBenchOptions.Parse, SplitBench.RunAsync, args[1..]),
     ["clip", ..] => await BenchHost.RunAsync<ClipBenchOptions>("bench-clip", ClipBenchOptions.Usage, ClipBenchOptions.Parse, ClipBench.RunAsync, args[1..]),
     _ => await BenchHost.RunAsync<BenchOptions>("bench", BenchOptions.Usage, BenchOptions.Parse, Bench.RunAsync, args),
 };

@@ -27,6 +27,15 @@ public sealed class SlicerOptions
     /// </summary>
     public TimeSpan RegistryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A create job whose asset would be longer than this many seconds (rounded to whole 4.096 s slices) is cut into
+    /// parts that any free slicers encode in parallel (docs/parts.md); 0 never splits. Five minutes by default: long
+    /// enough that a part's start-up (reading the shared source, seeking) is noise, short enough that a feature film
+    /// makes a part for each of twenty slicers.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public double PartSeconds { get; set; } = 300;
+
     /// <summary>The ladder table; rays never exceed the source.</summary>
     public List<RayRung> Ladder { get; set; } = [];
 

@@ -83,7 +83,7 @@ public sealed class SlicerService(
                 presence.Working(slicer, claimed.Job.Id);
                 try
                 {
-                    await RunJobAsync(claimed, stoppingToken).ConfigureAwait(false);
+                    await RunJobAsync(slicer, claimed, stoppingToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -104,7 +104,25 @@ public sealed class SlicerService(
         }
     }
 
-    private async Task RunJobAsync(ClaimedJob claimed, CancellationToken stoppingToken)
+    /// <summary>
+    /// Work stealing for a split create job (docs/parts.md): this slicer claims one waiting part of
+    /// <paramref name="parent"/> and encodes it now. <paramref name="parentToken"/> stops it as a shutdown would
+    /// (the part is handed back) when the parent's attempt ends.
+    /// </summary>
+    private async Task<bool> RunPartAsync(string slicer, string parent, CancellationToken parentToken)
+    {
+        var claimed = await queue.TryClaimPartAsync(slicer, parent, parentToken).ConfigureAwait(false);
+        if (claimed is null)
+        {
+            return false;
+        }
+
+        SlicerLog.Claimed(logger, slicer, claimed.Job.Id, claimed.Job.Kind, claimed.Job.Attempts);
+        await RunJobAsync(slicer, claimed, parentToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task RunJobAsync(string slicer, ClaimedJob claimed, CancellationToken stoppingToken)
     {
         var (job, lease) = (claimed.Job, claimed.Lease);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
@@ -121,7 +139,8 @@ public sealed class SlicerService(
                     throw new JobFailedException($"This slicer cannot do '{job.Kind}' jobs");
                 }
 
-                var context = new JobContext(work, progress, keeper.BeatAsync, (args, ct) => queue.RecordArgsAsync(lease, args, ct));
+                var context = new JobContext(work, progress, keeper.BeatAsync, (args, ct) => queue.RecordArgsAsync(lease, args, ct),
+                    lease, (parent, ct) => RunPartAsync(slicer, parent, ct));
                 var output = await handler.HandleAsync(job, context, jobCts.Token).ConfigureAwait(false);
                 if (await queue.CompleteAsync(lease, output, CancellationToken.None).ConfigureAwait(false))
                 {

@@ -21,6 +21,8 @@ public static class SlicerServiceCollectionExtensions
         services.AddMedia(configuration);
         services.AddSingleton<AssetPublisher>();
         services.AddSingleton<IJobHandler, CreateAssetHandler>();
+        services.AddSingleton<Handlers.Parts.SplitEncode>();
+        services.AddSingleton<IJobHandler, Handlers.Parts.SlicePartHandler>();
         services.AddSingleton<IJobHandler, QuickClipHandler>();
         services.AddSingleton<Handlers.Captions.CaptionTrackWork>();
         services.AddSingleton<IJobHandler, AddTrackVttHandler>();

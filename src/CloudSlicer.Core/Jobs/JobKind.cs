@@ -23,6 +23,12 @@ public enum JobKind
 
     /// <summary><c>/jobs/copy-from-library</c> (and each asset of <c>/batch/copy-from-library</c>): the caller's own copy of an asset.</summary>
     CopyFromLibrary,
+
+    /// <summary>
+    /// Internal, never accepted by the API nor shown to owners: one part of a long create job's source, encoded on
+    /// the slice grid by any free slicer and joined by the create job (its parent; docs/parts.md).
+    /// </summary>
+    SlicePart,
 }
 
 public static class JobKinds
@@ -36,6 +42,7 @@ public static class JobKinds
         JobKind.AddTrackVtt => "add_track_vtt",
         JobKind.ReplaceTrackVtt => "replace_track_vtt",
         JobKind.CopyFromLibrary => "copy_from_library",
+        JobKind.SlicePart => "slice_part",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -48,6 +55,7 @@ public static class JobKinds
         "add_track_vtt" => JobKind.AddTrackVtt,
         "replace_track_vtt" => JobKind.ReplaceTrackVtt,
         "copy_from_library" => JobKind.CopyFromLibrary,
+        "slice_part" => JobKind.SlicePart,
         _ => throw new FormatException($"'{kind}' is not a job kind"),
     };
 

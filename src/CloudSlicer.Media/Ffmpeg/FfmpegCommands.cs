@@ -23,7 +23,7 @@ public static partial class FfmpegCommands
     /// </summary>
     public static IReadOnlyList<string> HlsLadder(HlsLadderRequest r)
     {
-        if (r.Rays.Count == 0)
+        if (r.Rays.Count == 0 && !r.AudioOnly)
         {
             throw new ArgumentException("a ladder needs at least one ray", nameof(r));
         }
@@ -49,15 +49,21 @@ public static partial class FfmpegCommands
             args.ImageInput(bug.ImagePath);
         }
 
-        var audioChain = r.HasAudio ? AudioFilters(r) : null;
-        args.Add("-filter_complex", RayFilters(r) + (audioChain is null ? "" : ";" + audioChain));
+        // A part's audio is not its own: the parent encodes the whole audio once, so no AAC priming lands at a join.
+        var hasAudio = r.HasAudio && r.Part is null;
+        var audioChain = hasAudio ? AudioFilters(r) : null;
+        var graph = r.AudioOnly ? audioChain : RayFilters(r) + (audioChain is null ? "" : ";" + audioChain);
+        if (graph is not null)
+        {
+            args.Add("-filter_complex", graph);
+        }
 
-        foreach (var ray in r.Rays)
+        foreach (var ray in r.AudioOnly ? [] : r.Rays)
         {
             AddRayOutput(args, r, ray);
         }
 
-        if (r.HasAudio)
+        if (hasAudio)
         {
             args.Add("-map", audioChain is null ? "0:a:0" : $"[{AudioFiltered}]",
                 "-c:a", "aac", "-b:a", FfmpegArgs.Kbps(r.AudioKbps),
@@ -203,13 +209,28 @@ public static partial class FfmpegCommands
     {
         var slice = FfmpegArgs.Seconds(Slices.SliceDuration);
         var sliceFrames = (long)Math.Ceiling(Slices.SliceDuration.TotalSeconds * ray.FrameRate);
+        // A part's frames are counted from its first frame, which sits this far after the part's start in the asset.
+        var lead = r.Part is { } part ? FfmpegArgs.Seconds(part.FirstFrame(ray.FrameRate) - part.Start) : null;
         args.Add("-map", $"[v_{ray.Name}]");
         AddRayEncoder(args, r.Preset, ray);
         args.Add(
             // Key frames come only where forced, at every slice boundary, identically in every ray:
             // no scene-cut key frames, and a GOP of two slices so x264 never adds one of its own.
             "-g", FfmpegArgs.Int(2 * sliceFrames), "-sc_threshold", "0",
-            "-force_key_frames", $"expr:gte(t,n_forced*{slice})");
+            "-force_key_frames", lead is null ? $"expr:gte(t,n_forced*{slice})" : $"expr:gte(t+{lead},n_forced*{slice})");
+        if (r.Part is { } p)
+        {
+            // The part's frames keep their place in the whole asset (tfdt), its slices their numbers, and each
+            // fragment says where it starts, so the parts' slices play as one stream (PACKAGES.md, ffmpeg facts).
+            args.Add("-output_ts_offset", FfmpegArgs.Seconds(p.FirstFrame(ray.FrameRate)),
+                "-start_number", FfmpegArgs.Int(p.FirstSlice),
+                "-hls_segment_options", "movflags=+frag_discont");
+            if (p.Frames(ray.FrameRate) is { } frames)
+            {
+                args.Add("-frames:v", FfmpegArgs.Int(frames));
+            }
+        }
+
         AddHlsOutput(args, r.OutputDirectory, "v:0", ray.Name);
     }
 

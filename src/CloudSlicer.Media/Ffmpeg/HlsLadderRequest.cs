@@ -38,4 +38,39 @@ public sealed record HlsLadderRequest(string Input, string OutputDirectory, IRea
 
     /// <summary>Source audio tracks mixed into the stereo rendition (<c>mix_atracks</c>); empty: the first track.</summary>
     public IReadOnlyList<AudioMix> AudioMix { get; init; } = [];
+
+    /// <summary>
+    /// One part of a long asset (docs/parts.md): the rays only (no audio), their timestamps and slice numbers where
+    /// the part sits in the whole asset. <see cref="TrimStart"/> and <see cref="TrimDuration"/> are then the part's
+    /// window of the source; cuts, fades, bugs and max_slices are not for parts.
+    /// </summary>
+    public LadderPart? Part { get; init; }
+
+    /// <summary>The audio rendition alone (the create job of a split source encodes it whole, once); <see cref="Rays"/> may be empty.</summary>
+    public bool AudioOnly { get; init; }
+}
+
+/// <summary>
+/// Where a part of a long asset lies on the slice grid: from <paramref name="FirstSlice"/> to the slice
+/// <paramref name="EndSlice"/> (where the next part starts; null for the last part, which runs to the end).
+/// </summary>
+public sealed record LadderPart(int FirstSlice, int? EndSlice = null)
+{
+    /// <summary>The part's start in the asset's timeline.</summary>
+    public TimeSpan Start => Slices.SliceDuration * FirstSlice;
+
+    /// <summary>
+    /// Where the ray's first frame sits in the whole asset: the first frame at or after <see cref="Start"/> on the
+    /// ray's frame grid, exactly where a whole-source encode puts it, so frames meet across a join with no overlap.
+    /// </summary>
+    public TimeSpan FirstFrame(double frameRate) => TimeSpan.FromSeconds(FrameIndex(Start, frameRate) / frameRate);
+
+    /// <summary>
+    /// How many frames of the ray the part holds (null for the last part): up to the next part's first frame. A
+    /// ray whose rate differs from the source's would otherwise end on a frame the next part also begins with.
+    /// </summary>
+    public long? Frames(double frameRate) =>
+        EndSlice is { } end ? FrameIndex(Slices.SliceDuration * end, frameRate) - FrameIndex(Start, frameRate) : null;
+
+    private static long FrameIndex(TimeSpan at, double frameRate) => (long)Math.Ceiling((at.TotalSeconds * frameRate) - 1e-6);
 }

@@ -10,6 +10,7 @@ using CloudSlicer.Media.Ffmpeg;
 using CloudSlicer.Media.Hls;
 using CloudSlicer.Media.Probe;
 using CloudSlicer.Slicer.Handlers.Captions;
+using CloudSlicer.Slicer.Handlers.Parts;
 using CloudSlicer.Slicer.Sources;
 using CloudSlicer.Storage.Blobs;
 using CloudSlicer.Storage.Jobs;
@@ -19,13 +20,15 @@ namespace CloudSlicer.Slicer.Handlers;
 
 /// <summary>
 /// <c>/jobs/create</c>: download the source, probe it, slice it into an adaptive ladder of rays plus an
-/// audio rendition (CMAF, 4.096 s slices), make a poster, and publish the asset.
+/// audio rendition (CMAF, 4.096 s slices), make a poster, and publish the asset. A source longer than
+/// <c>Slicer:PartSeconds</c> is cut into parts that any free slicers encode in parallel (<see cref="SplitEncode"/>).
 /// </summary>
 public sealed class CreateAssetHandler(
     SourceFetcher fetcher,
     FfprobeRunner ffprobe,
     FfmpegRunner ffmpeg,
     AssetPublisher publisher,
+    SplitEncode split,
     IOptions<SlicerOptions> slicerOptions,
     IOptions<MediaOptions> mediaOptions) : IJobHandler
 {
@@ -58,7 +61,23 @@ public sealed class CreateAssetHandler(
             throw new JobFailedException("The source has no video stream; /jobs/create slices video (add audio to an existing asset with /jobs/add_track_audio)") { Permanent = true };
         }
 
-        var encoded = await EncodeAsync(context, args, sourcePath, probe, cancellationToken).ConfigureAwait(false);
+        // Drawn per attempt, before the encode: the parts of a split source store their slices straight into it.
+        var asset = Ids.New();
+        try
+        {
+            return await EncodeAndPublishAsync(job, context, url, args, captions, sourcePath, probe, asset, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await split.CleanUpAsync(asset).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<JobOutput> EncodeAndPublishAsync(
+        Job job, JobContext context, Uri url, SlicerArgs args, CaptionSidecar? captions, string sourcePath, ProbeResult probe, string asset, CancellationToken cancellationToken)
+    {
+        var source = probe.ToSourceInfo();
+        var encoded = await EncodeAsync(job, context, args, sourcePath, probe, asset, cancellationToken).ConfigureAwait(false);
         var duration = encoded.Duration;
         var rays = encoded.Rays;
         var media = mediaOptions.Value;
@@ -66,7 +85,6 @@ public sealed class CreateAssetHandler(
 
         context.Progress.Phase("Storing", 95);
         await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
-        var asset = Ids.New();
         var manifest = NewAssetManifest(asset, job, url, args, duration, rays, source.HasAudio, output) with
         {
             Poster = encoded.Media.Poster,
@@ -100,7 +118,8 @@ public sealed class CreateAssetHandler(
         Meta = args.Asset.Meta,
         Duration = Math.Round(duration.TotalSeconds, 3),
         SliceDuration = Slices.SliceDuration.TotalSeconds,
-        Slices = Directory.EnumerateFiles(Path.Combine(output, rays[0].Name), "seg_*.m4s").Count(),
+        // From the playlist: a split source's slices are already in the blob store, not in the output directory.
+        Slices = PlaylistJoin.SliceCount(File.ReadAllText(Path.Combine(output, rays[0].Name, HlsOutput.PlaylistName))),
         Rays = rays,
         Renditions = hasAudio
             ? [HlsMaster.OwnAudio(mediaOptions.Value.AudioKbps)]
@@ -114,7 +133,7 @@ public sealed class CreateAssetHandler(
     /// The encode part: the ladder with the media settings' filters, break marks in the playlists, the
     /// poster and the thumbnails. Returns what the asset record lists.
     /// </summary>
-    private async Task<EncodeOutcome> EncodeAsync(JobContext context, SlicerArgs args, string sourcePath, ProbeResult probe, CancellationToken cancellationToken)
+    private async Task<EncodeOutcome> EncodeAsync(Job job, JobContext context, SlicerArgs args, string sourcePath, ProbeResult probe, string asset, CancellationToken cancellationToken)
     {
         var source = probe.ToSourceInfo();
         var settings = args.Media;
@@ -145,7 +164,7 @@ public sealed class CreateAssetHandler(
         await context.HeartbeatNow(cancellationToken).ConfigureAwait(false);
         // Without cuts, max_slices also shortens what is read of the source (the filters cap it either way).
         var readFor = plan.Cuts.Count == 0 && plan.Duration < window ? plan.Duration : window;
-        var ladder = FfmpegCommands.HlsLadder(new HlsLadderRequest(sourcePath, output, rays, source.HasAudio)
+        var request = new HlsLadderRequest(sourcePath, output, rays, source.HasAudio)
         {
             TrimStart = start,
             TrimDuration = args.Trim is null && readFor == window ? null : readFor,
@@ -157,8 +176,12 @@ public sealed class CreateAssetHandler(
             Bugs = plan.Overlays(settings.Bugs, bugImages),
             DisplayAspect = settings.ForceAspectRatio,
             AudioMix = settings.AudioMix,
-        });
-        var written = await ffmpeg.RunAsync(ladder, plan.Duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
+        };
+        var windows = Splittable(settings, plan, context) ? PartWindows.Plan(plan.Duration, slicerOptions.Value.PartSeconds) : [];
+        var parts = windows.Count > 1;
+        var written = parts
+            ? await split.EncodeAsync(job, context, asset, request with { TrimDuration = plan.Duration }, windows, plan.Duration, cancellationToken).ConfigureAwait(false)
+            : await ffmpeg.RunAsync(FfmpegCommands.HlsLadder(request), plan.Duration, context.Progress.For("Slicing", 15, 95), cancellationToken).ConfigureAwait(false);
         RequireWhole(written, plan.Duration);
 
         var renditions = rays.Select(r => r.Name).Concat(source.HasAudio ? [FfmpegCommands.AudioRendition] : []).ToList();
@@ -169,9 +192,38 @@ public sealed class CreateAssetHandler(
             await HlsOutput.RewritePlaylistsAsync(
                 output, renditions, text => HlsDateRanges.Insert(HlsCueMarks.Insert(text, adBreaks), timedMetadata), cancellationToken).ConfigureAwait(false);
         }
-        var poster = await new PosterStep(ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, posterFile, cancellationToken).ConfigureAwait(false);
+        var poster = parts
+            ? await SplitPosterAsync(context, asset, output, rays[^1], settings, plan.Duration, posterFile, cancellationToken).ConfigureAwait(false)
+            : await new PosterStep(ffmpeg).MakeAsync(context, output, rays[^1], settings, plan.Duration, posterFile, cancellationToken).ConfigureAwait(false);
         var thumbnails = await new ThumbnailStep(ffmpeg).MakeAsync(context, output, rays[^1], settings.Thumbnails, cancellationToken).ConfigureAwait(false);
         return new EncodeOutcome(output, rays, new EncodedMedia(poster, thumbnails, plan.BreakOffsets, plan.Duration));
+    }
+
+    /// <summary>
+    /// Whether the source may be cut into parts: each part is the whole encode's ladder on a window of the source, so
+    /// settings that place things on the whole asset's timeline or read every slice (cuts, fades, bugs, thumbnails)
+    /// keep the source whole, as does a slicer that cannot run parts here (docs/parts.md).
+    /// </summary>
+    private static bool Splittable(MediaSettings settings, MediaPlan plan, JobContext context) =>
+        context.Lease is not null && context.RunPart is not null
+        && plan.Cuts.Count == 0 && settings.Fades.Count == 0 && settings.Bugs.Count == 0 && settings.Thumbnails.Count == 0;
+
+    /// <summary>The poster of a split source: from the top ray's slice in the blob store, as <see cref="PosterStep"/> takes it from the output directory.</summary>
+    private async Task<string> SplitPosterAsync(JobContext context, string asset, string output, Ray top, MediaSettings settings, TimeSpan duration, string? posterFile, CancellationToken cancellationToken)
+    {
+        var scratch = context.Work.Directory("poster-slice");
+        if (posterFile is null)
+        {
+            // The slice PosterStep reads: the same choice of time as there.
+            var at = settings.PosterAt is { } asked
+                ? (asked < duration ? asked : duration - TimeSpan.FromMilliseconds(Math.Min(100, duration.TotalMilliseconds)))
+                : TimeSpan.FromTicks(Math.Min(duration.Ticks / 2, TimeSpan.FromSeconds(5).Ticks));
+            await split.FetchSliceAsync(asset, top.Name, (int)(at / Slices.SliceDuration), scratch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var poster = await new PosterStep(ffmpeg).MakeAsync(context, scratch, top, settings, duration, posterFile, cancellationToken).ConfigureAwait(false);
+        File.Move(Path.Combine(scratch, poster), Path.Combine(output, poster));
+        return poster;
     }
 
     private sealed record EncodeOutcome(string Output, IReadOnlyList<Ray> Rays, EncodedMedia Media)

@@ -16,7 +16,14 @@ public interface IJobHandler
 
 /// <summary>
 /// What a handler gets besides the job: its scratch directory, its progress, a way to beat now, and a way to
-/// store the settings it runs with (args merged with a sidecar; false when the lease no longer holds).
+/// store the settings it runs with (args merged with a sidecar; false when the lease no longer holds). A create job
+/// that splits its source (docs/parts.md) also gets its <paramref name="Lease"/> (its parts are queued under it) and
+/// <paramref name="RunPart"/>: claim one waiting part of the job named and encode it on this slicer, false when none waits.
 /// </summary>
 public sealed record JobContext(
-    WorkDirectory Work, JobProgressTracker Progress, Func<CancellationToken, Task> HeartbeatNow, Func<string, CancellationToken, Task<bool>> RecordArgs);
+    WorkDirectory Work,
+    JobProgressTracker Progress,
+    Func<CancellationToken, Task> HeartbeatNow,
+    Func<string, CancellationToken, Task<bool>> RecordArgs,
+    Lease? Lease = null,
+    Func<string, CancellationToken, Task<bool>>? RunPart = null);

@@ -151,9 +151,13 @@ public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock
     {
         var cancelled = await db.QueryAsync(
             SqliteSql.Cancel, [("@id", id), ("@owner", owner), ("@now", Now())], ReadJob, cancellationToken);
-        if (cancelled is [var job])
+        foreach (var row in cancelled)
         {
-            signals.NotifyCancelled(job.Id);
+            signals.NotifyCancelled(row.Id);   // the job and its parts
+        }
+
+        if (cancelled.Find(j => j.Id == id) is { } job)
+        {
             return new CancelOutcome.Cancelled(job);
         }
 
@@ -195,6 +199,7 @@ public sealed partial class SqliteJobQueue(SqliteDatabase db, TimeProvider clock
         var cutoff = Now() - (long)_options.Retention.TotalMilliseconds;
         var erased = await db.ExecuteAsync(SqliteSql.EraseFinished, [("@cutoff", cutoff)], cancellationToken);
         await db.ExecuteAsync(SqliteSql.EraseOrphanBatches, [("@cutoff", cutoff)], cancellationToken);
+        await db.ExecuteAsync(SqliteSql.ErasePartsOfEndedParents, [], cancellationToken);
         return erased;
     }
 

@@ -40,6 +40,7 @@ internal static partial class SqliteSql
     // Fairness: the owner with the fewest assigned jobs goes first, so one owner's burst of uploads
     // cannot starve another owner's single job; ties go to the oldest job. Only the kinds the slicer has a
     // handler for (@kinds, a JSON array of wire names): a job no slicer here can do stays waiting, unspent.
+    // A part (docs/parts.md) waits while its parent is not assigned: a parent between attempts replaces them.
     public const string Claim = """
         UPDATE jobs
            SET state = 'assigned', attempts = attempts + 1, last_start = @now,
@@ -48,6 +49,7 @@ internal static partial class SqliteSql
          WHERE id = (SELECT j.id FROM jobs j
                       WHERE j.state = 'waiting' AND j.run_after <= @now
                         AND j.kind IN (SELECT value FROM json_each(@kinds))
+                        AND (j.parent IS NULL OR EXISTS (SELECT 1 FROM jobs p WHERE p.id = j.parent AND p.state = 'assigned'))
                       ORDER BY (SELECT COUNT(*) FROM jobs a WHERE a.owner = j.owner AND a.state = 'assigned'),
                                j.created, j.seq
                       LIMIT 1)
@@ -120,20 +122,22 @@ internal static partial class SqliteSql
         RETURNING *;
         """;
 
-    public const string Get = "SELECT * FROM jobs WHERE id = @id AND owner = @owner;";
+    // Parts (a parent is set) are internal: never found, listed or cancelled by their owner directly.
+    public const string Get = "SELECT * FROM jobs WHERE id = @id AND owner = @owner AND parent IS NULL;";
 
     public const string List = """
-        SELECT * FROM jobs WHERE owner = @owner
+        SELECT * FROM jobs WHERE owner = @owner AND parent IS NULL
          ORDER BY created DESC, seq DESC
          LIMIT @limit OFFSET @skip;
         """;
 
     // "finished" is left as it was: the protocol reports 0 for a job cancelled before it finished.
     // lease_token stays so the holder's heartbeat answers CancelRequested rather than Lost.
+    // The job's parts (docs/parts.md) are cancelled in the same statement: every part stops at once.
     public const string Cancel = """
         UPDATE jobs
            SET state = 'cancelled', closed = @now, lease_expires = NULL, secrets = NULL
-         WHERE id = @id AND owner = @owner AND state IN ('waiting', 'assigned')
+         WHERE ((id = @id AND parent IS NULL) OR parent = @id) AND owner = @owner AND state IN ('waiting', 'assigned')
         RETURNING *;
         """;
 
