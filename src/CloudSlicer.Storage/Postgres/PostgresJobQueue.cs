@@ -170,17 +170,18 @@ public sealed partial class PostgresJobQueue(PostgresDatabase db, TimeProvider c
                 [("id", id), ("owner", owner), ("now", Now())],
                 r => (JobRows.Read(r), r.GetBoolean(r.GetOrdinal("held"))),
                 cancellationToken).ConfigureAwait(false);
-            if (cancelled is [(var job, true)])
-            {
-                await NotifyAsync(connection, PostgresJobChannels.Cancel, PostgresJobChannels.CancelPayload(_origin, job.Id), cancellationToken).ConfigureAwait(false);
-            }
-
+            // The job and its parts (docs/parts.md), in whichever process each runs.
+            await AnnounceCancelsAsync(connection, cancelled.Select(c => (c.Job.Id, c.Held)), cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (cancelled is [var (cancelledJob, _)])
+        foreach (var (row, _) in cancelled)
         {
-            signals.NotifyCancelled(cancelledJob.Id);
+            signals.NotifyCancelled(row.Id);
+        }
+
+        if (cancelled.Find(c => c.Job.Id == id).Job is { } cancelledJob)
+        {
             return new CancelOutcome.Cancelled(cancelledJob);
         }
 
@@ -218,6 +219,7 @@ public sealed partial class PostgresJobQueue(PostgresDatabase db, TimeProvider c
         var erased = await db.ExecuteAsync(PostgresJobSql.EraseFinished, [("cutoff", cutoff)], cancellationToken).ConfigureAwait(false);
         await db.ExecuteAsync(PostgresJobSql.EraseOrphanBatchJobs, [], cancellationToken).ConfigureAwait(false);
         await db.ExecuteAsync(PostgresJobSql.EraseOrphanBatches, [("cutoff", cutoff)], cancellationToken).ConfigureAwait(false);
+        await db.ExecuteAsync(PostgresJobSql.ErasePartsOfEndedParents, [], cancellationToken).ConfigureAwait(false);
         return erased;
     }
 

@@ -36,6 +36,7 @@ internal static partial class PostgresJobSql
                progress = @progress, percent = 0
          WHERE id = (SELECT j.id FROM jobs j
                       WHERE j.state = 'waiting' AND j.run_after <= @now AND j.kind = ANY (@kinds)
+                        AND (j.parent IS NULL OR EXISTS (SELECT 1 FROM jobs p WHERE p.id = j.parent AND p.state = 'assigned'))
                       ORDER BY (SELECT COUNT(*) FROM jobs a WHERE a.owner = j.owner AND a.state = 'assigned'),
                                j.created, j.seq
                       LIMIT 1
@@ -98,10 +99,11 @@ internal static partial class PostgresJobSql
         RETURNING *;
         """;
 
-    public const string Get = "SELECT * FROM jobs WHERE id = @id AND owner = @owner;";
+    // Parts (a parent is set) are internal: never found, listed or cancelled by their owner directly.
+    public const string Get = "SELECT * FROM jobs WHERE id = @id AND owner = @owner AND parent IS NULL;";
 
     public const string List = """
-        SELECT * FROM jobs WHERE owner = @owner
+        SELECT * FROM jobs WHERE owner = @owner AND parent IS NULL
          ORDER BY created DESC, seq DESC
          LIMIT @limit OFFSET @skip;
         """;
@@ -112,7 +114,7 @@ internal static partial class PostgresJobSql
     public const string Cancel = """
         UPDATE jobs
            SET state = 'cancelled', closed = @now, lease_expires = NULL, secrets = NULL
-         WHERE id = @id AND owner = @owner AND state IN ('waiting', 'assigned')
+         WHERE ((id = @id AND parent IS NULL) OR parent = @id) AND owner = @owner AND state IN ('waiting', 'assigned')
         RETURNING *, lease_token IS NOT NULL AS held;
         """;
 

@@ -12,9 +12,9 @@ public sealed partial class SqliteJobQueue
         ArgumentNullException.ThrowIfNull(parts);
         var now = Now();
         var jobs = new List<Job>(parts.Count);
-        await using (var connection = await db.OpenAsync(cancellationToken))
+        await using (var write = await db.BeginWriteAsync(cancellationToken))
         {
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            var connection = write.Connection;
             foreach (var part in parts)
             {
                 await using var command = SqliteDatabase.CreateCommand(connection, SqliteSql.EnqueuePart,
@@ -31,7 +31,7 @@ public sealed partial class SqliteJobQueue
                 jobs.Add(ReadJob(reader));
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
 
         signals.NotifyWork();
