@@ -27,6 +27,24 @@ public abstract class OwnerStoreContract
     protected abstract Task ExecuteSqlAsync(string sql);
 
     [Fact]
+    public async Task Processes_starting_together_on_an_empty_store_make_exactly_one_first_owner()
+    {
+        // Four "processes" (stores of their own), each asking twice at once, as API nodes starting together do.
+        var stores = new List<IOwnerStore>();
+        for (var i = 0; i < 4; i++)
+        {
+            stores.Add(await OpenAsync());
+        }
+
+        var made = await Task.WhenAll(stores.Concat(stores).Select(store => store.AddFirstOwnerAsync("first owner", Ct)));
+
+        var first = Assert.Single(made, m => m is not null)!;
+        Assert.Equal([first.Secret], await stores[3].GetEnabledKeysAsync(first.Owner, Ct));
+        Assert.Null(await stores[0].AddFirstOwnerAsync("later", Ct));
+        Assert.NotNull(await stores[0].AddOwnerAsync("a second owner, asked for", Ct));
+    }
+
+    [Fact]
     public async Task New_owner_gets_a_hex_id_and_one_enabled_40_character_url_safe_key()
     {
         var store = await OpenAsync();

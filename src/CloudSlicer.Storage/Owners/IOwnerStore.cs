@@ -8,6 +8,12 @@ public interface IOwnerStore
 
     Task<bool> AnyOwnerAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates an owner with one enabled key only if the store has no owner at all; null otherwise. Atomic across
+    /// processes: API nodes starting together on an empty store make one first owner, not one each.
+    /// </summary>
+    Task<OwnerCredentials?> AddFirstOwnerAsync(string? name, CancellationToken cancellationToken);
+
     /// <summary>The owner's enabled keys; empty when the owner is unknown.</summary>
     Task<IReadOnlyList<string>> GetEnabledKeysAsync(string owner, CancellationToken cancellationToken);
 

@@ -7,6 +7,13 @@ internal static class PostgresOwnerSql
 
     public const string InsertOwner = "INSERT INTO owners (id, name, created) VALUES (@id, @name::text, @now)";
 
+    // Under FirstOwnerLock: READ COMMITTED alone would let two transactions each see no owner and each insert one.
+    public const string InsertFirstOwner = """
+        INSERT INTO owners (id, name, created) SELECT @id, @name::text, @now WHERE NOT EXISTS (SELECT 1 FROM owners)
+        """;
+
+    public const string FirstOwnerLock = "SELECT pg_advisory_xact_lock(@key)";
+
     // Inserts nothing when the owner is unknown, so "unknown owner" needs no separate read.
     public const string InsertKey = """
         INSERT INTO api_keys (key, owner, enabled, created)

@@ -11,20 +11,15 @@ public sealed class PostgresOwnerStore(PostgresDatabase db, TimeProvider clock) 
 {
     private readonly PostgresKeyCache _enabledKeys = new(db);
 
-    public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken)
-    {
-        var owner = Ids.New();
-        var secret = ApiKeySecrets.New();
-        var now = Now();
+    // pg_advisory_xact_lock key serialising first-owner inserts across processes ('CSo1').
+    private const long FirstOwnerLockKey = 0x43536F31;
 
-        // Owner and first key commit together: an owner without a key could never sign a request.
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await PostgresDatabase.ExecuteAsync(connection, PostgresOwnerSql.InsertOwner, [("id", owner), ("name", name), ("now", now)], cancellationToken).ConfigureAwait(false);
-        await PostgresDatabase.ExecuteAsync(connection, PostgresOwnerSql.InsertKey, [("key", secret), ("owner", owner), ("now", now)], cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new OwnerCredentials(owner, secret);
-    }
+    public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken) =>
+        await AddAsync(name, onlyFirst: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("an unconditional owner insert added nothing");
+
+    public Task<OwnerCredentials?> AddFirstOwnerAsync(string? name, CancellationToken cancellationToken) =>
+        AddAsync(name, onlyFirst: true, cancellationToken);
 
     public async Task<bool> AnyOwnerAsync(CancellationToken cancellationToken) =>
         (await db.QueryAsync(PostgresOwnerSql.AnyOwner, [], r => r.GetBoolean(0), cancellationToken).ConfigureAwait(false)) is [true];
@@ -48,4 +43,30 @@ public sealed class PostgresOwnerStore(PostgresDatabase db, TimeProvider clock) 
         await db.ExecuteAsync(PostgresOwnerSql.DisableKey, [("key", key), ("owner", owner)], cancellationToken).ConfigureAwait(false) == 1;
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Owner and first key commit together: an owner without a key could never sign a request.
+    private async Task<OwnerCredentials?> AddAsync(string? name, bool onlyFirst, CancellationToken cancellationToken)
+    {
+        var owner = Ids.New();
+        var secret = ApiKeySecrets.New();
+        var now = Now();
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (onlyFirst)
+        {
+            await PostgresDatabase.ExecuteAsync(connection, PostgresOwnerSql.FirstOwnerLock, [("key", FirstOwnerLockKey)], cancellationToken).ConfigureAwait(false);
+        }
+
+        var added = await PostgresDatabase.ExecuteAsync(
+            connection, onlyFirst ? PostgresOwnerSql.InsertFirstOwner : PostgresOwnerSql.InsertOwner, [("id", owner), ("name", name), ("now", now)], cancellationToken)
+            .ConfigureAwait(false);
+        if (added == 0)
+        {
+            return null;
+        }
+
+        await PostgresDatabase.ExecuteAsync(connection, PostgresOwnerSql.InsertKey, [("key", secret), ("owner", owner), ("now", now)], cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new OwnerCredentials(owner, secret);
+    }
 }

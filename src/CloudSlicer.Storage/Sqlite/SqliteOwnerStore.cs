@@ -11,30 +11,11 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
 {
     private readonly SqliteKeyCache _enabledKeys = new(db);
 
-    public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken)
-    {
-        var owner = Ids.New();
-        var secret = ApiKeySecrets.New();
-        var now = Now();
+    public async Task<OwnerCredentials> AddOwnerAsync(string? name, CancellationToken cancellationToken) =>
+        await AddAsync(name, onlyFirst: false, cancellationToken) ?? throw new InvalidOperationException("an unconditional owner insert added nothing");
 
-        // Owner and first key commit together: an owner without a key could never sign a request.
-        await using var write = await db.BeginWriteAsync(cancellationToken);
-        var connection = write.Connection;
-        await using (var insertOwner = SqliteDatabase.CreateCommand(
-            connection, SqliteSql.InsertOwner, [("@id", owner), ("@name", name), ("@now", now)]))
-        {
-            await insertOwner.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var insertKey = SqliteDatabase.CreateCommand(
-            connection, SqliteSql.InsertKey, [("@key", secret), ("@owner", owner), ("@now", now)]))
-        {
-            await insertKey.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await write.CommitAsync(cancellationToken);
-        return new OwnerCredentials(owner, secret);
-    }
+    public Task<OwnerCredentials?> AddFirstOwnerAsync(string? name, CancellationToken cancellationToken) =>
+        AddAsync(name, onlyFirst: true, cancellationToken);
 
     public async Task<bool> AnyOwnerAsync(CancellationToken cancellationToken)
     {
@@ -64,4 +45,24 @@ public sealed class SqliteOwnerStore(SqliteDatabase db, TimeProvider clock) : IO
     public void Dispose() => _enabledKeys.Dispose();
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Owner and first key commit together: an owner without a key could never sign a request. The IMMEDIATE
+    // transaction holds the file's write lock, so "no owner yet" cannot change under a first-owner insert.
+    private async Task<OwnerCredentials?> AddAsync(string? name, bool onlyFirst, CancellationToken cancellationToken)
+    {
+        var owner = Ids.New();
+        var secret = ApiKeySecrets.New();
+        var now = Now();
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var added = await SqliteDatabase.ExecuteAsync(
+            write.Connection, onlyFirst ? SqliteSql.InsertFirstOwner : SqliteSql.InsertOwner, [("@id", owner), ("@name", name), ("@now", now)], cancellationToken);
+        if (added == 0)
+        {
+            return null;
+        }
+
+        await SqliteDatabase.ExecuteAsync(write.Connection, SqliteSql.InsertKey, [("@key", secret), ("@owner", owner), ("@now", now)], cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return new OwnerCredentials(owner, secret);
+    }
 }

@@ -270,6 +270,10 @@ internal static partial class SqliteSql
 
     public const string InsertOwner = "INSERT INTO owners (id, name, created) VALUES (@id, @name, @now);";
 
+    public const string InsertFirstOwner = """
+        INSERT INTO owners (id, name, created) SELECT @id, @name, @now WHERE NOT EXISTS (SELECT 1 FROM owners);
+        """;
+
     // Inserts nothing when the owner is unknown, so "unknown owner" needs no separate read.
     public const string InsertKey = """
         INSERT INTO api_keys (key, owner, enabled, created)

@@ -50,9 +50,8 @@ public static class ServeApp
     /// <summary>Creates the first owner when the store has none; returns it so the caller can print it once.</summary>
     public static async Task<OwnerCredentials?> EnsureFirstOwnerAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        // One statement-level decision in the store: API nodes starting together on an empty store make one owner.
         var owners = services.GetRequiredService<IOwnerStore>();
-        return await owners.AnyOwnerAsync(cancellationToken).ConfigureAwait(false)
-            ? null
-            : await owners.AddOwnerAsync("first owner", cancellationToken).ConfigureAwait(false);
+        return await owners.AddFirstOwnerAsync("first owner", cancellationToken).ConfigureAwait(false);
     }
 }
