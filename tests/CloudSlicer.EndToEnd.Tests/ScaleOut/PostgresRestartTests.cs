@@ -48,7 +48,8 @@ public sealed class PostgresRestartTests(Sources sources, ITestOutputHelper outp
             "/api2/cloudslicer/jobs/create", new { source = new { url = sources.Url("clip.mp4") }, args = new { trim = "0,2000" } }, noHang.Token);
         Assert.Equal(1, refused["error"]!.GetValue<int>());
         var msg = refused["msg"]!.GetValue<string>();
-        Assert.Contains("try again", msg, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("job store did not answer", msg, StringComparison.Ordinal);
+        Assert.Contains("try again", msg, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", msg, StringComparison.Ordinal);   // no stack trace
         Assert.DoesNotContain(deployment.Postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), msg, StringComparison.Ordinal);
 
