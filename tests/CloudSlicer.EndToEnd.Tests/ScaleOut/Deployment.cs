@@ -15,6 +15,9 @@ internal sealed record DeploymentSpec
     /// <summary>A moto server of the test's own (it stops it); otherwise a fresh bucket on the shared one.</summary>
     public bool OwnS3 { get; init; }
 
+    /// <summary>Every process reaches S3 through a <see cref="TcpOutage"/> the test can cut (moto keeps its data).</summary>
+    public bool S3BehindOutage { get; init; }
+
     /// <summary>How many <c>serve --slicers 0</c> API nodes.</summary>
     public int ApiNodes { get; init; } = 1;
 
@@ -46,6 +49,9 @@ internal sealed class Deployment : IAsyncDisposable
 
     public S3Server S3 => _s3;
 
+    /// <summary>The cut-able way to S3, with <see cref="DeploymentSpec.S3BehindOutage"/>.</summary>
+    public TcpOutage? S3Outage { get; private set; }
+
     public string ConnectionString { get; private set; } = "";
 
     public string Bucket { get; private set; } = "";
@@ -63,7 +69,11 @@ internal sealed class Deployment : IAsyncDisposable
     public string Root => _root.Path;
 
     /// <summary>--db and --blobs, the same for every process.</summary>
-    public string[] StoreArgs => ["--db", ConnectionString, "--blobs", _s3.BlobsUri(Bucket, Prefix)];
+    public string[] StoreArgs => ["--db", ConnectionString, "--blobs", BlobsUri];
+
+    private string BlobsUri => S3Outage is { } outage
+        ? $"s3://{Bucket}/{Prefix}?endpoint={Uri.EscapeDataString($"http://127.0.0.1:{outage.Port}")}&region={S3Server.Region}"
+        : _s3.BlobsUri(Bucket, Prefix);
 
     public static async Task<Deployment> StartAsync(DeploymentSpec spec)
     {
@@ -180,6 +190,11 @@ internal sealed class Deployment : IAsyncDisposable
         }
 
         KillOrphanedFfmpeg();
+        if (S3Outage is not null)
+        {
+            await S3Outage.DisposeAsync();
+        }
+
         if (_spec.OwnPostgres && _postgres is not null)
         {
             await _postgres.DisposeAsync();
@@ -202,6 +217,7 @@ internal sealed class Deployment : IAsyncDisposable
         _s3 = _spec.OwnS3 ? await S3Server.StartAsync() : await S3Server.SharedAsync();
         ConnectionString = await _postgres.CreateDatabaseAsync();
         Bucket = await _s3.CreateBucketAsync();
+        S3Outage = _spec.S3BehindOutage ? TcpOutage.Start(_s3.Port) : null;
 
         // One node first: it migrates the empty database and prints the first owner; the others find both there.
         for (var node = 0; node < _spec.ApiNodes; node++)

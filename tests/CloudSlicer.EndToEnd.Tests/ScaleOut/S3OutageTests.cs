@@ -77,4 +77,41 @@ public sealed class S3OutageTests(Sources sources, ITestOutputHelper output) : I
         stored.AssertEverySliceStoredOnce();
         Assert.InRange(await Media.ProbeDurationAsync($"{deployment.Apis[0].Url}/{asset}.m3u8"), 7.5, 8.5);
     }
+
+    [Fact]
+    public async Task An_s3_outage_shorter_than_the_retry_budget_is_ridden_out_within_the_attempt()
+    {
+        // The way to S3 is cut and restored while moto keeps its data, as in a real outage: nothing to recreate,
+        // so nothing but the outage itself acts on the job.
+        await using var deployment = await Deployment.StartAsync(new DeploymentSpec
+        {
+            S3BehindOutage = true,
+            Environment = new Dictionary<string, string> { ["CLOUDSLICER_Media__X264Preset"] = "veryslow" },
+        });
+        var client = deployment.Client();
+        var slicer = await deployment.StartSlicerAsync();
+
+        var id = await client.CreateAsync(sources.Url("long.mp4"), new { trim = "0,8000" });
+        await Eventually.UntilAsync(
+            () => client.GetJobAsync(id),
+            j => j["progress"]!.GetValue<string>().StartsWith("Slicing", StringComparison.Ordinal),
+            Deadline,
+            "the job to be slicing");
+        await deployment.S3Outage!.CutAsync();
+        await Eventually.UntilAsync(
+            () => Task.FromResult(slicer.Output),
+            log => log.Split('\n').Count(line => line.Contains(" on bucket ", StringComparison.Ordinal) && line.Contains("; retrying in ", StringComparison.Ordinal)) >= 3,
+            Deadline,
+            "the slicer's uploads to meet the outage, and retry a few times");
+        Assert.Equal("assigned", (await client.GetJobAsync(id))["state"]!.GetValue<string>());
+        deployment.S3Outage.Restore();
+
+        var (job, _) = await client.WaitFinishedAsync(id, Deadline);
+        output.WriteLine(slicer.Output);
+        Assert.Equal(("done", 1, ""), (job["state"]!.GetValue<string>(), job["attempts"]!.GetValue<int>(), job["last_error"]!.GetValue<string>()));
+        var asset = job["asset"]!.GetValue<string>();
+        Assert.Equal([asset], (await deployment.ListObjectsAsync("assets/")).Select(k => k.Split('/')[1]).Distinct());
+        (await StoredAsset.ReadAsync(deployment, deployment.Http(), asset)).AssertEverySliceStoredOnce();
+        Assert.InRange(await Media.ProbeDurationAsync($"{deployment.Apis[0].Url}/{asset}.m3u8"), 7.5, 8.5);
+    }
 }
