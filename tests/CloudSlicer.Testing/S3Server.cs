@@ -63,13 +63,17 @@ public sealed class S3Server : IAsyncDisposable
     /// <summary>Starts the server (again, after <see cref="Stop"/>: on the same port, with nothing stored).</summary>
     public async Task StartServerAsync()
     {
-        var start = new ProcessStartInfo(FindMotoServer())
+        // moto runs under a shell that holds a pipe from this process: when the test process ends in any way (its
+        // exit handler may never run: the test host can be killed at the end of a run), the pipe closes, `read`
+        // returns and the shell ends moto, so no moto_server outlives its tests.
+        var start = new ProcessStartInfo("/bin/sh")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-H", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "-c", "\"$0\" -H 127.0.0.1 -p \"$1\" </dev/null & moto=$!; read -r _; kill $moto", FindMotoServer(), Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }

@@ -77,6 +77,12 @@ public sealed partial class Api2Middleware
             http.Response.StatusCode = ex.StatusCode;
             failure = Api2Results.Error($"The request could not be read ({ex.Message}); send msg and sig as application/x-www-form-urlencoded form fields");
         }
+        catch (Exception ex) when (StoreUnavailable(ex))
+        {
+            // A database restart or fail-over: the client's retry in a few seconds will do, so say so plainly.
+            LogStoreUnavailable(_logger, http.Request.Path, ex);
+            failure = Api2Results.Error("The job store did not answer (the database may be restarting); try again in a few seconds");
+        }
         catch (Exception ex)
         {
             LogUnexpected(_logger, http.Request.Path, ex);
@@ -151,6 +157,23 @@ public sealed partial class Api2Middleware
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Unexpected failure handling {Path}")]
     private static partial void LogUnexpected(ILogger logger, PathString path, Exception exception);
+
+    // Connection failures and "starting up"/"too many connections" answers; every ADO.NET provider marks them transient.
+    private static bool StoreUnavailable(Exception ex)
+    {
+        for (var e = (Exception?)ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "The job store did not answer while handling {Path}")]
+    private static partial void LogStoreUnavailable(ILogger logger, PathString path, Exception exception);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Unreadable api2 request to {Path}: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, PathString path, string reason);
