@@ -20,6 +20,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static PostgresServer? _shared;
 
     private readonly string _binDirectory;
+    private Process? _guardian;
 
     private PostgresServer(string binDirectory, string dataDirectory, int port)
     {
@@ -65,6 +66,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(bin, "initdb", ["-D", data, "-U", Superuser, "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
         var server = new PostgresServer(bin, data, FreePort());
         await server.StartServerAsync();
+        server.StartGuardian();
         return server;
     }
 
@@ -106,6 +108,30 @@ public sealed class PostgresServer : IAsyncDisposable
 
         await RunAsync(_binDirectory, "pg_ctl", ["-D", DataDirectory, "stop", "-w", "-m", "immediate"], throwOnFailure: false);
         DeleteData();
+        _guardian?.StandardInput.Close();   // nothing left to guard
+        _guardian?.Dispose();
+    }
+
+    // pg_ctl runs the server as a daemon, so it outlives a test process that is killed before its exit handler runs
+    // (the test host can be killed at the end of a run). A guardian shell holds a pipe from this process: when the
+    // pipe closes, however this process ended, `read` returns and the guardian stops the cluster and removes it.
+    private void StartGuardian()
+    {
+        const string Script = "read -r _; \"$0\" -D \"$1\" stop -m immediate >/dev/null 2>&1; rm -rf \"$1\"";
+        var asRoot = Environment.UserName == "root";
+        var start = new ProcessStartInfo(asRoot ? "runuser" : "/bin/sh")
+        {
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        string[] args = [.. asRoot ? ["-u", "postgres", "--", "/bin/sh"] : Array.Empty<string>(), "-c", Script, Path.Combine(_binDirectory, "pg_ctl"), DataDirectory];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _guardian = Process.Start(start);
     }
 
     private async Task StartServerCoreAsync()
