@@ -199,9 +199,8 @@ public sealed class AudioTrackTests(AudioTrackSources sources) : IClassFixture<A
         var cancelled = await _running.Client.CallAsync("/api2/cloudslicer/jobs/cancel", new { id });
         Assert.Equal("cancelled", cancelled["job"]!["state"]!.GetValue<string>());
 
-        var workRoot = Path.Combine(_running.DataPath, ".work");
         await Eventually.UntilAsync(
-            () => Task.FromResult(Directory.Exists(workRoot) ? Directory.GetFiles(workRoot, "*", SearchOption.AllDirectories).Length : 0),
+            () => Task.FromResult(WorkFiles.Count(_running.DataPath)),
             n => n == 0, TimeSpan.FromSeconds(20), "the work directory to be removed");
         await AssertUnchangedAsync(asset, master, duration);
     }

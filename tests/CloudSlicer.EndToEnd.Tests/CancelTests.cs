@@ -42,9 +42,8 @@ public sealed class CancelTests(Sources sources) : IClassFixture<Sources>
         stopwatch.Stop();   // reported, not asserted: bench/ measures the figure
         Console.WriteLine($"cancel to ffmpeg gone: {stopwatch.ElapsedMilliseconds} ms");
 
-        var workRoot = Path.Combine(data.Path, ".work");
         await Eventually.UntilAsync(
-            () => Task.FromResult(Directory.Exists(workRoot) ? Directory.GetFiles(workRoot, "*", SearchOption.AllDirectories).Length : 0),
+            () => Task.FromResult(WorkFiles.Count(data.Path)),
             n => n == 0, TimeSpan.FromSeconds(20), "the work directory to be removed");
         var blobs = Path.Combine(data.Path, "blobs", "assets");
         Assert.False(Directory.Exists(blobs) && Directory.EnumerateFileSystemEntries(blobs).Any(), "no asset may be published");

@@ -114,9 +114,8 @@ public sealed class QuickClipTests(QuickClipFixture fixture) : IClassFixture<Qui
         var cancelled = await fixture.Client.CallAsync("/api2/cloudslicer/jobs/cancel", new { id });
         Assert.Equal("cancelled", cancelled["job"]!["state"]!.GetValue<string>());
 
-        var workRoot = Path.Combine(fixture.DataPath, ".work");
         await Eventually.UntilAsync(
-            () => Task.FromResult(Directory.Exists(workRoot) ? Directory.GetFiles(workRoot, "*", SearchOption.AllDirectories).Length : 0),
+            () => Task.FromResult(WorkFiles.Count(fixture.DataPath)),
             n => n == 0, TimeSpan.FromSeconds(30), "the clip's work directory to be removed");
         var job = await fixture.Client.GetJobAsync(id);
         Assert.Equal("cancelled", job["state"]!.GetValue<string>());
