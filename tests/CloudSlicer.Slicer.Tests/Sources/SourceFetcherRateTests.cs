@@ -65,14 +65,19 @@ public sealed class SourceFetcherRateTests : IDisposable
     public async Task A_source_above_the_floor_is_downloaded_across_several_windows()
     {
         await using var server = await LoopbackHttpServer.StartAsync();
-        // A 1 s window (the stream lasts about 3): short windows made a busy machine's scheduling gap look like a
-        // silent source (seen once at 300 ms with the whole suite and other builds running on 2 cores).
-        using var fetcher = Fetchers.Private(o => o.RateWindow = TimeSpan.FromSeconds(1));
+        // 2 s windows over a stream of about 6 s, and a floor one chunk per window clears: the test is that a source
+        // above the floor crosses windows untouched, and with the whole suite on 2 cores the sending loop was seen
+        // starved to one 32 KiB chunk in a whole second (a 1 s window at 64 KiB/s then failed a healthy source).
+        using var fetcher = Fetchers.Private(o =>
+        {
+            o.RateWindow = TimeSpan.FromSeconds(2);
+            o.MinBytesPerSecond = 8 * 1024;
+        });
         var destination = _temp.File("source");
 
-        var result = await fetcher.DownloadAsync(server.Url("/steady/60"), destination, null, CancellationToken.None).WaitAsync(Deadline);
+        var result = await fetcher.DownloadAsync(server.Url("/steady/120"), destination, null, CancellationToken.None).WaitAsync(Deadline);
 
-        Assert.Equal(60 * 32 * 1024, result.Bytes);
+        Assert.Equal(120 * 32 * 1024, result.Bytes);
     }
 
     [Fact]
