@@ -56,7 +56,7 @@ bench-clip: deps build
 bench-dispatch: deps build
 	$(DOTNET) run --project bench/CloudSlicer.DispatchBench -c Release -- $(ARGS)
 
-# The split-cost benchmark (docs/parts.md): a 60 s source in parts on two one-core slicers against one slicer with
+# The split-cost benchmark (docs/parts.md): a 60 s source in two parts on two one-core slicers against one slicer with
 # both cores on the whole source; prints its docs/benchmarks.md section. Quick check: make bench-split ARGS="--seconds 20 --pairs 1"
 bench-split: deps build
 	$(DOTNET) run --project bench/CloudSlicer.Bench -c Release -- split $(ARGS)

@@ -8,7 +8,7 @@ public sealed record SplitBenchOptions : IBenchOptions
         (Slicer:PartSeconds) against one slicer with both cores on the whole source, same output.
 
           --seconds N        the source's length (default 60)
-          --part-seconds X   Slicer:PartSeconds for the split side (default 8.192)
+          --part-seconds X   Slicer:PartSeconds for the split side (default 28.672: two parts of a 60 s source)
           --pairs N          interleaved pairs (default 2)
           --root DIR         repository root (default: found from the working directory)
           --help             this text
@@ -16,7 +16,7 @@ public sealed record SplitBenchOptions : IBenchOptions
 
     public int Seconds { get; init; } = 60;
 
-    public double PartSeconds { get; init; } = 8.192;
+    public double PartSeconds { get; init; } = 28.672;
 
     public int Pairs { get; init; } = 2;
 
